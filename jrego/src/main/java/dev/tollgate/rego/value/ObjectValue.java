@@ -1,0 +1,147 @@
+package dev.tollgate.rego.value;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An immutable Rego object. Keys may be any value; iteration order is key order, as in OPA. */
+public final class ObjectValue implements Value {
+  public static final ObjectValue EMPTY = new ObjectValue(Map.of());
+
+  private final Map<Value, Value> entries;
+  private volatile Value[] sortedKeys;
+  private int hash;
+
+  private ObjectValue(Map<Value, Value> entries) {
+    this.entries = entries;
+  }
+
+  public static ObjectValue of(Map<? extends Value, ? extends Value> entries) {
+    if (entries.isEmpty()) {
+      return EMPTY;
+    }
+    LinkedHashMap<Value, Value> copy = new LinkedHashMap<>(Math.max(4, entries.size() * 4 / 3 + 1));
+    entries.forEach((k, v) -> copy.put(requireNonNull(k), requireNonNull(v)));
+    return new ObjectValue(Collections.unmodifiableMap(copy));
+  }
+
+  /** Starts an object with string keys in a fluent way; handy for tests and adapters. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static Value requireNonNull(Value v) {
+    if (v == null) {
+      throw new NullPointerException("object key or value");
+    }
+    return v;
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  public boolean isEmpty() {
+    return entries.isEmpty();
+  }
+
+  /** The value at {@code key}, or null when absent. */
+  public Value get(Value key) {
+    return entries.get(key);
+  }
+
+  /** The value at string key {@code key}, or null when absent. */
+  public Value get(String key) {
+    return entries.get(new StringValue(key));
+  }
+
+  public boolean containsKey(Value key) {
+    return entries.containsKey(key);
+  }
+
+  /** An unmodifiable view for lookups and unordered iteration. */
+  public Map<Value, Value> asMap() {
+    return entries;
+  }
+
+  /** The keys in value order. */
+  public List<Value> sortedKeys() {
+    return Collections.unmodifiableList(Arrays.asList(sortedKeyArray()));
+  }
+
+  Value[] sortedKeyArray() {
+    Value[] s = sortedKeys;
+    if (s == null) {
+      s = entries.keySet().toArray(new Value[0]);
+      Arrays.sort(s);
+      sortedKeys = s;
+    }
+    return s;
+  }
+
+  /** A copy with {@code key} set to {@code value}. */
+  public ObjectValue with(Value key, Value value) {
+    LinkedHashMap<Value, Value> copy = new LinkedHashMap<>(entries);
+    copy.put(requireNonNull(key), requireNonNull(value));
+    return new ObjectValue(Collections.unmodifiableMap(copy));
+  }
+
+  @Override
+  public String typeName() {
+    return "object";
+  }
+
+  @Override
+  public int typeRank() {
+    return 7;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o == this
+        || (o instanceof ObjectValue obj && obj.hashCode() == hashCode() && obj.entries.equals(entries));
+  }
+
+  @Override
+  public int hashCode() {
+    int h = hash;
+    if (h == 0) {
+      h = entries.hashCode() * 31 + 7;
+      hash = h;
+    }
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    return toJson();
+  }
+
+  /** Collects entries in insertion order; later puts of an equal key replace earlier ones. */
+  public static final class Builder {
+    private final LinkedHashMap<Value, Value> entries = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder put(Value key, Value value) {
+      entries.put(requireNonNull(key), requireNonNull(value));
+      return this;
+    }
+
+    public Builder put(String key, Value value) {
+      return put(StringValue.of(key), value);
+    }
+
+    public Builder put(String key, String value) {
+      return put(StringValue.of(key), StringValue.of(value));
+    }
+
+    public ObjectValue build() {
+      return entries.isEmpty()
+          ? EMPTY
+          : new ObjectValue(Collections.unmodifiableMap(new LinkedHashMap<>(entries)));
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.tollgate.rego.value;
+
+/** A Rego string. */
+public record StringValue(String value) implements Value {
+  public static final StringValue EMPTY = new StringValue("");
+
+  public StringValue {
+    if (value == null) {
+      throw new NullPointerException("string value");
+    }
+  }
+
+  public static StringValue of(String s) {
+    return s.isEmpty() ? EMPTY : new StringValue(s);
+  }
+
+  @Override
+  public String typeName() {
+    return "string";
+  }
+
+  @Override
+  public int typeRank() {
+    return 3;
+  }
+
+  @Override
+  public String toString() {
+    return Json.quote(value);
+  }
+}
