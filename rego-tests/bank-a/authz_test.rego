@@ -1,0 +1,63 @@
+# bank-a grants no other tenant access; its audit service reads the ledger.
+package envoy.authz_test
+
+import rego.v1
+
+import data.envoy.authz
+import data.fixtures
+
+api := fixtures.spiffe("bank-a", "api-ms")
+
+audit := fixtures.spiffe("bank-a", "audit-ms")
+
+transactions := fixtures.spiffe("bank-a", "transaction-ms")
+
+ledger := fixtures.spiffe("bank-a", "ledger-ms")
+
+denied(check, code, status) if {
+	r := authz.result with input as check
+	r.allowed == false
+	r.http_status == status
+	r.headers["x-tollgate-reason"] == code
+}
+
+test_api_may_transfer_for_a_user if {
+	check := fixtures.with_token(fixtures.http_check(api, transactions, "POST", "/transfer"), fixtures.user_token("bank-a", {}))
+	authz.allow with input as check
+}
+
+test_only_the_api_may_transfer if {
+	check := fixtures.with_token(fixtures.http_check(audit, transactions, "POST", "/transfer"), fixtures.user_token("bank-a", {}))
+	denied(check, "caller_not_allowed", 403)
+}
+
+test_audit_reads_the_ledger if {
+	authz.allow with input as fixtures.http_check(audit, ledger, "GET", "/ledger/accounts/7/entries")
+}
+
+test_audit_may_not_write_the_ledger if {
+	denied(fixtures.http_check(audit, ledger, "POST", "/ledger/entries"), "caller_not_allowed", 403)
+}
+
+test_transactions_write_the_ledger if {
+	authz.allow with input as fixtures.http_check(transactions, ledger, "POST", "/ledger/entries")
+}
+
+test_bank_b_has_no_grant_here if {
+	check := fixtures.http_check(fixtures.spiffe("bank-b", "api-ms"), transactions, "POST", "/transfer")
+	denied(check, "cross_tenant_not_granted", 403)
+}
+
+test_a_grant_in_data_opens_the_route if {
+	grants := [{"caller": fixtures.spiffe("bank-b", "api-ms"), "service": "ledger-ms", "methods": ["GET"], "path": "/ledger/**"}]
+	check := fixtures.http_check(fixtures.spiffe("bank-b", "api-ms"), ledger, "GET", "/ledger/x")
+	authz.allow with input as check with data.access.grants as grants
+}
+
+test_methods_are_matched_case_insensitively if {
+	authz.allow with input as fixtures.http_check(audit, ledger, "get", "/ledger/x")
+}
+
+test_path_globs_do_not_escape_their_prefix if {
+	denied(fixtures.http_check(audit, ledger, "GET", "/ledgerx/secret"), "caller_not_allowed", 403)
+}
