@@ -109,7 +109,18 @@ final class RedisCounters implements AutoCloseable {
                 .waitDurationInOpenState(settings.breakerOpenFor())
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .build());
-        startConnecting();
+        // Give the first connection one timeout to come up so a healthy Redis is used from the
+        // first check; if it does not, checks fall back until the background attempt succeeds.
+        var first = startConnecting();
+        if (first != null) {
+            try {
+                first.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // not up yet: retried in the background at the reconnect delay
+            }
+        }
     }
 
     /**
@@ -187,12 +198,12 @@ final class RedisCounters implements AutoCloseable {
      * The first connection is made in the background and retried at the reconnect delay; once
      * connected, Lettuce itself reconnects after Redis restarts.
      */
-    private void startConnecting() {
+    private java.util.concurrent.CompletableFuture<?> startConnecting() {
         if (closed || connection != null || System.nanoTime() - nextConnectAttempt < 0 || !connecting.compareAndSet(false, true)) {
-            return;
+            return null;
         }
         nextConnectAttempt = System.nanoTime() + settings.reconnectDelay().toNanos();
-        client.connectAsync(StringCodec.UTF8, RedisURI.builder().withHost(settings.host()).withPort(settings.port())
+        return client.connectAsync(StringCodec.UTF8, RedisURI.builder().withHost(settings.host()).withPort(settings.port())
                         .withTimeout(settings.timeout()).build())
                 .whenComplete((c, error) -> {
                     if (c != null) {
@@ -203,7 +214,7 @@ final class RedisCounters implements AutoCloseable {
                         }
                     }
                     connecting.set(false);
-                });
+                }).toCompletableFuture();
     }
 
     String breakerState() {
