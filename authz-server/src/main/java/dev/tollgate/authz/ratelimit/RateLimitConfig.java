@@ -84,8 +84,7 @@ public final class RateLimitConfig {
             if (!tiersNode.isObject()) {
                 problem(at + ".tiers", "expected a mapping of tier name to rate, got " + describe(tiersNode));
             } else {
-                for (Iterator<Map.Entry<String, JsonNode>> it = tiersNode.fields(); it.hasNext(); ) {
-                    var e = it.next();
+                for (Map.Entry<String, JsonNode> e : tiersNode.properties()) {
                     String tierAt = at + ".tiers." + e.getKey();
                     if (!e.getValue().isObject()) {
                         problem(tierAt, "expected a mapping with rate, per, burst, got " + describe(e.getValue()));

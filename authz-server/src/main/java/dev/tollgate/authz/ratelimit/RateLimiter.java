@@ -35,8 +35,8 @@ import java.util.Objects;
  * </ul>
  * {@code check} never throws for bad input and never blocks longer than the Redis timeout (a local
  * check does no I/O and takes no lock). When the policy chose a limit it replaces the configured
- * rules for that request; otherwise the most specific configured rule applies (see
- * {@link LimitRule#MOST_SPECIFIC_FIRST}), then the tenant default, else the request is unlimited.
+ * rules for that request; otherwise the most specific configured rule applies (order in the package
+ * documentation), then the tenant default, else the request is unlimited.
  *
  * <h2>Lifecycle</h2>
  * Build once at start-up with every tenant's {@link TenantRateLimits}; on a config reload call
