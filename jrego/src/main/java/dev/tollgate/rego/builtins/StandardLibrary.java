@@ -11,6 +11,10 @@ final class StandardLibrary {
 
   private static BuiltinRegistry build() {
     BuiltinRegistry.Builder r = BuiltinRegistry.builder();
+    TimeBuiltins.register(r);
+    NetBuiltins.register(r);
+    RandBuiltins.register(r);
+    HttpSend.register(r);
     return r.build();
   }
 }
