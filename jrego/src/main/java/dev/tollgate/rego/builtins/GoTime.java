@@ -405,7 +405,7 @@ final class GoTime {
   }
 
   private static final DateTimeFormatter SHORT_ZONE_NAME =
-      DateTimeFormatter.ofPattern("zzz", Locale.ROOT);
+      DateTimeFormatter.ofPattern("zzz", Locale.US);
 
   /**
    * The zone abbreviation Go would print ("UTC", "PST", "CET"), or null when a zone has none.
