@@ -390,7 +390,7 @@ final class GoTime {
   }
 
   private static void formatFraction(StringBuilder b, int nanos, Chunk ch) {
-    String digits = String.format(Locale.ROOT, "%09d", nanos).substring(0, ch.digits());
+    String digits = String.format(Locale.ROOT, "%09d", nanos).substring(0, Math.min(9, ch.digits()));
     if (ch.std() == Std.FRAC_SECOND9) {
       int end = digits.length();
       while (end > 0 && digits.charAt(end - 1) == '0') {

@@ -360,7 +360,10 @@ final class HttpSend {
         maxRetries = n.intValueExact();
       }
       if (headers.containsKey("Host")) {
-        tls.serverName = tls.serverName == null ? headers.get("Host") : tls.serverName;
+        // The JDK client always derives Host from the URL; sending a request to another
+        // virtual host than the policy asked for would be worse than refusing it.
+        throw SendException.internal(
+            "the Host header cannot be set on this engine; put the host in the url instead");
       }
       URI uri;
       try {
@@ -817,9 +820,6 @@ final class HttpSend {
       b.method(method.isEmpty() ? "GET" : method, publisher);
       boolean userAgent = false;
       for (Map.Entry<String, String> h : r.headers().entrySet()) {
-        if (h.getKey().equals("Host")) {
-          continue; // the JDK client derives Host from the URL
-        }
         userAgent |= h.getKey().equals("User-Agent");
         b.header(h.getKey(), h.getValue());
       }

@@ -144,6 +144,8 @@ class HttpSendTest {
         http.send | [{"method": "get", "url": "BASE/json", "enable_redirect": "true"}] | error: strconv.ParseBool: parsing "\\"true\\"": invalid syntax
         http.send | [{"method": "get", "url": "BASE/json", "force_cache": true}] | error: 'force_cache' set but 'force_cache_duration_seconds' parameter is missing
         http.send | [{"method": "get", "url": "BASE/json", "max_retry_attempts": -1}] | error: invalid value -1 for field "max_retry_attempts"
+        http.send | [{"method": "get", "url": "BASE/json", "headers": {"host": "other.example"}}] | error: the Host header cannot be set
+        http.send | [{"method": "get", "url": "BASE/json", "headers": {"connection": "close"}}] | error: restricted header name
         http.send | [{"method": "get", "url": "ftp://127.0.0.1/x"}] | error: unsupported protocol scheme "ftp"
         http.send | [{"method": "get", "url": "unix://localhost/x?socket=%2Ftmp%2Fs"}] | error: unix domain sockets are not supported
         http.send | [{"method": "get", "url": "BASE/slow", "timeout": "200ms"}] | error: /slow": request timed out
