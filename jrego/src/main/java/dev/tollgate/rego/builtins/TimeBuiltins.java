@@ -6,11 +6,13 @@ import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
 import java.math.BigInteger;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneRules;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -117,12 +119,22 @@ final class TimeBuiltins {
       }
       LocalDate d =
           LocalDate.of((int) year, month, 1).plusDays(Math.addExact(t.getDayOfMonth() - 1L, days));
-      LocalDateTime local = LocalDateTime.of(d, t.toLocalTime());
-      ZonedDateTime result = ZonedDateTime.ofLocal(local, t.getZone(), null);
-      return NumberValue.of(toUnixNanos(result.toEpochSecond(), result.getNano()));
+      long local = LocalDateTime.of(d, t.toLocalTime()).toEpochSecond(ZoneOffset.UTC);
+      return NumberValue.of(toUnixNanos(goZoneAdjust(local, t.getZone()), t.getNano()));
     } catch (ArithmeticException | DateTimeException e) {
       throw BuiltinException.failure("time outside of valid range");
     }
+  }
+
+  /**
+   * Go's time.Date choice of offset for a local wall time: the offset in force at the wall time
+   * read as UTC, corrected once. In a DST gap this lands an hour earlier than java.time would.
+   */
+  private static long goZoneAdjust(long localSeconds, ZoneId zone) {
+    ZoneRules rules = zone.getRules();
+    int guess = rules.getOffset(Instant.ofEpochSecond(localSeconds)).getTotalSeconds();
+    int offset = rules.getOffset(Instant.ofEpochSecond(localSeconds - guess)).getTotalSeconds();
+    return localSeconds - offset;
   }
 
   private static Value diff(BuiltinContext ctx, Value[] args) throws BuiltinException {

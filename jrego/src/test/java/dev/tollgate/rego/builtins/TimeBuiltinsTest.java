@@ -118,6 +118,9 @@ class TimeBuiltinsTest {
         time.add_date | [1585852421593912000, 3, 9, 12] | 1705257221593912000
         time.add_date | [1585852421593912000, -1, -1, -1] | 1551465221593912000
         time.add_date | [1612051200000000000, 0, 1, 0] | 1614729600000000000
+        # a day after 02:30 on the eve of a DST gap: Go picks 01:30 EST, not 03:30 EDT
+        time.add_date | [[1615620600000000000, "America/New_York"], 0, 0, 1] | 1615703400000000000
+        time.add_date | [[1615620600000000000, "Europe/Paris"], 0, 0, 1] | 1615707000000000000
         time.add_date | [0, 2262, 1, 1] | error: time outside of valid range
         time.add_date | [-9223372036854775808, 0, 0, -1] | error: time outside of valid range
         time.add_date | [0, 9223372036854775807, 9223372036854775807, 0] | error: time outside of valid range
