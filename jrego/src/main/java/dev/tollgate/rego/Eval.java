@@ -236,6 +236,9 @@ final class Eval implements BuiltinContext {
         boolean[] defined = {false};
         boolean[] ok = {true};
         evalTerm(ev.domain(), coll -> {
+          if (!(coll instanceof ArrayValue || coll instanceof ObjectValue || coll instanceof SetValue)) {
+            return true;
+          }
           defined[0] = true;
           iterate(coll, (key, val) -> {
             K body = () -> evalBody(ev.body().exprs().toArray(new Expr[0]), 0, () -> true);
@@ -250,7 +253,7 @@ final class Eval implements BuiltinContext {
           });
           return true;
         });
-        if (!ok[0]) {
+        if (!ok[0] || !defined[0]) {
           return false;
         }
         return k.go();
@@ -484,7 +487,7 @@ final class Eval implements BuiltinContext {
       List<Term> as = new ArrayList<>();
       List<Term> bs = new ArrayList<>();
       for (int i = 0; i < x.keys().size(); i++) {
-        int j = y.keys().indexOf(x.keys().get(i));
+        int j = Compiler.indexOfKey(y.keys(), x.keys().get(i));
         if (j < 0) {
           return false;
         }
@@ -727,15 +730,33 @@ final class Eval implements BuiltinContext {
     return iterate(v, (key, child) -> unifyValue(seg, key, () -> walkValue(child, path, i + 1, k)));
   }
 
+  /** Like walkValue for base documents, where numeric keys also find their string form. */
+  private boolean walkBase(Value v, List<Term> path, int i, VK k) {
+    if (i == path.size()) {
+      return k.accept(v);
+    }
+    Term seg = path.get(i);
+    if (groundNow(seg)) {
+      return evalTerm(seg, key -> {
+        Value child = lookup(v, key);
+        if (child == null && key instanceof NumberValue n && v instanceof ObjectValue o) {
+          child = o.get(StringValue.of(n.toString()));
+        }
+        return child != null && walkBase(child, path, i + 1, k);
+      });
+    }
+    return iterate(v, (key, child) -> unifyValue(seg, key, () -> walkBase(child, path, i + 1, k)));
+  }
+
   private boolean walkData(Node node, Value base, List<Term> path, int i, VK k) {
     if (node != null && masked != null && isMasked(node)) {
       node = null;
     }
     if (node == null) {
-      return base != null && walkValue(base, path, i, k);
+      return base != null && walkBase(base, path, i, k);
     }
     if (node.hasRules()) {
-      if (!node.funcs.isEmpty()) {
+      if (node.isFunction) {
         return false;
       }
       if (i < path.size() && node.children.isEmpty() && node.complete.isEmpty()
@@ -775,7 +796,7 @@ final class Eval implements BuiltinContext {
 
   private static boolean singleSuffix(Node n) {
     for (CRule r : n.objects) {
-      if (r.suffix.length != 1) {
+      if (r.suffix.length != 1 || r.kind == Ast.RuleKind.PARTIAL_SET) {
         return false;
       }
     }
@@ -786,7 +807,16 @@ final class Eval implements BuiltinContext {
     Node child = node.children.get(key);
     Value childBase = base instanceof ObjectValue o ? o.get(key) : null;
     if (child == null && childBase == null) {
-      return false;
+      if (key instanceof NumberValue num) {
+        Value sk = StringValue.of(num.toString());
+        child = node.children.get(sk);
+        childBase = base instanceof ObjectValue o ? o.get(sk) : null;
+        if (child == null && childBase == null) {
+          return false;
+        }
+      } else {
+        return false;
+      }
     }
     return walkData(child, childBase, path, i + 1, k);
   }
@@ -803,14 +833,12 @@ final class Eval implements BuiltinContext {
       if (masked != null && isMasked(c)) {
         d = cb;
       } else if (c.hasRules()) {
-        d = c.funcs.isEmpty() ? nodeDoc(c) : null;
+        d = c.isFunction ? null : nodeDoc(c);
       } else {
         d = subtreeDoc(c, cb);
       }
-      if (d != null) {
+      if (d != null && !(c.hasRules() && cb != null)) {
         m.put(e.getKey(), d);
-      } else if (c.hasRules() && cb == null) {
-        m.remove(e.getKey());
       }
     }
     return ObjectValue.of(m);
@@ -1013,7 +1041,8 @@ final class Eval implements BuiltinContext {
       for (CRule r : n.objects) {
         frame = new Value[r.nslots];
         Value[] keys = new Value[r.suffix.length];
-        evalBody(r.body, 0, () -> evalArgs(List.of(r.suffix), 0, keys, ks -> evalTerm(r.value, v -> {
+        Term leaf = r.kind == Ast.RuleKind.PARTIAL_SET ? r.key : r.value;
+        evalBody(r.body, 0, () -> evalArgs(List.of(r.suffix), 0, keys, ks -> evalTerm(leaf, v -> {
           insert(acc, ks, 0, v, r);
           return false;
         })));
@@ -1055,6 +1084,18 @@ final class Eval implements BuiltinContext {
   private void insert(LinkedHashMap<Value, Object> m, Value[] ks, int i, Value v, CRule r) {
     Value key = ks[i];
     Object prev = m.get(key);
+    if (i == ks.length - 1 && r.kind == Ast.RuleKind.PARTIAL_SET) {
+      if (prev == null) {
+        LinkedHashSet<Value> set = new LinkedHashSet<>();
+        set.add(v);
+        m.put(key, set);
+      } else if (prev instanceof LinkedHashSet<?> ps) {
+        ((LinkedHashSet<Value>) ps).add(v);
+      } else {
+        throw error("eval_conflict_error", "object keys must be unique", r.loc);
+      }
+      return;
+    }
     if (i == ks.length - 1) {
       if (prev == null) {
         m.put(key, v);
@@ -1075,7 +1116,11 @@ final class Eval implements BuiltinContext {
     insert(child, ks, i + 1, v, r);
   }
 
+  @SuppressWarnings("unchecked")
   private static Object freeze(Object o) {
+    if (o instanceof LinkedHashSet<?> s) {
+      return SetValue.of((LinkedHashSet<Value>) s);
+    }
     if (o instanceof Map<?, ?> m) {
       LinkedHashMap<Value, Value> out = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : m.entrySet()) {
@@ -1099,7 +1144,7 @@ final class Eval implements BuiltinContext {
         return evalArgs(c.args().subList(0, Math.min(nargs, c.args().size())), 0, new Value[Math.min(nargs, c.args().size())], vs -> k.accept(mv));
       }
       if (mock instanceof Target mt) {
-        t = mt;
+        return callReplacement(c, nargs, mt, k);
       }
     }
     Target target = t;
@@ -1125,6 +1170,41 @@ final class Eval implements BuiltinContext {
         return r != null && k.accept(r);
       }
       return callBuiltin(target.builtin(), vs.clone(), c.loc(), k);
+    });
+  }
+
+  /** Replacement functions run without any mocks, so they reach the originals. */
+  private boolean callReplacement(Call c, int nargs, Target mt, VK k) {
+    int n = mt.arity() >= 0 ? Math.min(nargs, mt.arity()) : c.args().size();
+    n = Math.min(n, c.args().size());
+    return evalArgs(c.args().subList(0, n), 0, new Value[n], vs -> {
+      Map<String, Object> savedMocks = mocks;
+      Map<Object, Value> savedCache = cache;
+      mocks = null;
+      cache = new HashMap<>();
+      List<Value> results = new ArrayList<>();
+      try {
+        if (mt.func() != null) {
+          Value r = callFunction(mt.func(), vs.clone(), c.loc());
+          if (r != null) {
+            results.add(r);
+          }
+        } else {
+          callBuiltin(mt.builtin(), vs.clone(), c.loc(), v -> {
+            results.add(v);
+            return false;
+          });
+        }
+      } finally {
+        mocks = savedMocks;
+        cache = savedCache;
+      }
+      for (Value r : results) {
+        if (k.accept(r)) {
+          return true;
+        }
+      }
+      return false;
     });
   }
 
