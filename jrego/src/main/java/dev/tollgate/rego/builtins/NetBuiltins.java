@@ -94,33 +94,34 @@ final class NetBuiltins {
     return BooleanValue.of(a.contains(b.ip()) || b.contains(a.ip()));
   }
 
-  /** One element of a cidr_contains_matches operand: the CIDR/IP and the key it reports. */
-  private record Match(Value cidr, Value key) {}
+  /** One element of a cidr_contains_matches operand and the key it is reported by. */
+  private record Match(Value element, Value key) {}
 
-  private static List<Match> matchOperand(int operand, Value v) throws BuiltinException {
+  private static List<Match> matchElements(Value v) {
     List<Match> out = new ArrayList<>();
     switch (v) {
       case StringValue s -> out.add(new Match(s, s));
       case ArrayValue a -> {
         for (int i = 0; i < a.size(); i++) {
-          out.add(new Match(matchCidr(operand, a.get(i)), NumberValue.of(i)));
+          out.add(new Match(a.get(i), NumberValue.of(i)));
         }
       }
       case SetValue s -> {
         for (Value x : s.sorted()) {
-          out.add(new Match(matchCidr(operand, x), x));
+          out.add(new Match(x, x));
         }
       }
       case ObjectValue o -> {
         for (Value k : o.sortedKeys()) {
-          out.add(new Match(matchCidr(operand, o.get(k)), k));
+          out.add(new Match(o.get(k), k));
         }
       }
-      default -> {}
+      default -> {} // other operands have no elements, as in OPA
     }
     return out;
   }
 
+  /** The CIDR or address an element stands for: itself, or the first item of a tuple. */
   private static Value matchCidr(int operand, Value element) throws BuiltinException {
     if (element instanceof StringValue) {
       return element;
@@ -133,12 +134,14 @@ final class NetBuiltins {
   }
 
   private static Value containsMatches(BuiltinContext ctx, Value[] args) throws BuiltinException {
-    List<Match> cidrs = matchOperand(1, args[0]);
-    List<Match> addrs = matchOperand(2, args[1]);
+    List<Match> cidrs = matchElements(args[0]);
+    List<Match> addrs = matchElements(args[1]);
     List<Value> result = new ArrayList<>();
+    // Elements are checked as they are reached, so errors surface in OPA's order.
     for (Match c : cidrs) {
+      Value cidr = matchCidr(1, c.element());
       for (Match a : addrs) {
-        if (contains(c.cidr(), a.cidr()).value()) {
+        if (contains(cidr, matchCidr(2, a.element())).value()) {
           result.add(ArrayValue.of(c.key(), a.key()));
         }
       }

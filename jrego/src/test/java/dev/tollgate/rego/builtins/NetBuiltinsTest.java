@@ -92,6 +92,8 @@ class NetBuiltinsTest {
         net.cidr_contains_matches | ["1.1.1.0/24", 5] | []
         net.cidr_contains_matches | [["1.1.2.0/24", "1.1.1.0/24"], ["1.1.1.1", 1]] | error: operand 2: element must be string or non-empty array
         net.cidr_contains_matches | [[[]], ["1.1.1.1"]] | error: operand 1: element must be string or non-empty array
+        net.cidr_contains_matches | [[], ["1.1.1.1", 1]] | []
+        net.cidr_contains_matches | [["1.1.1.0/24", []], ["1.1.1.1", 1]] | error: operand 2: element must be string or non-empty array
         net.cidr_contains_matches | [[[3]], ["1.1.1.1"]] | type: operand 1 must be string but got number
         """);
   }
