@@ -113,7 +113,7 @@ final class TimeBuiltins {
       long monthIndex = Math.addExact(t.getMonthValue() - 1L, months);
       long year =
           Math.addExact(Math.addExact(t.getYear(), years), Math.floorDiv(monthIndex, 12));
-      int month = (int) Math.floorMod(monthIndex, 12) + 1;
+      int month = Math.floorMod(monthIndex, 12) + 1;
       if (year < -1_000_000 || year > 1_000_000) {
         throw BuiltinException.failure("time outside of valid range");
       }
