@@ -404,6 +404,16 @@ final class GoTime {
     b.append(ch.separator()).append(digits);
   }
 
+  /**
+   * Fixed-offset zones of the tz database that java.time lists only as short aliases. Their ids
+   * ("UTC-05:00") are not names a policy can ask for, so they map back to the abbreviation.
+   */
+  static final Map<String, ZoneId> FIXED_ZONES =
+      Map.of(
+          "EST", ZoneId.ofOffset("UTC", ZoneOffset.ofHours(-5)),
+          "MST", ZoneId.ofOffset("UTC", ZoneOffset.ofHours(-7)),
+          "HST", ZoneId.ofOffset("UTC", ZoneOffset.ofHours(-10)));
+
   private static final DateTimeFormatter SHORT_ZONE_NAME =
       DateTimeFormatter.ofPattern("zzz", Locale.US);
 
@@ -419,6 +429,11 @@ final class GoTime {
     }
     if (zone.getId().equals("UTC") || zone.getId().equals("Etc/UTC")) {
       return "UTC";
+    }
+    for (Map.Entry<String, ZoneId> e : FIXED_ZONES.entrySet()) {
+      if (e.getValue().equals(zone)) {
+        return e.getKey();
+      }
     }
     String name = SHORT_ZONE_NAME.format(t);
     if (name.startsWith("GMT") && name.length() > 3) {

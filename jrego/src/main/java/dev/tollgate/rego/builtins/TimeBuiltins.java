@@ -243,6 +243,10 @@ final class TimeBuiltins {
     if (name.contains("..") || name.startsWith("/") || name.startsWith("\\")) {
       throw BuiltinException.failure("time: invalid location name");
     }
+    ZoneId fixed = GoTime.FIXED_ZONES.get(name);
+    if (fixed != null) {
+      return fixed;
+    }
     if (ZONE_IDS.isEmpty()) {
       ZONE_IDS.addAll(ZoneId.getAvailableZoneIds());
     }

@@ -114,6 +114,9 @@ class TimeBuiltinsTest {
         time.format | [[1517814000000000000, "UTC", "Jan Janet 1 01 2 02 3 03 4 04"]] | "Feb Janet 2 02 5 05 7 07 0 00"
         time.format | [[1517814000123456789, "UTC", "05.000000000000"]] | "00.123456789"
         time.format | [[1517814000000000000, "", ""]] | "2018-02-05T07:00:00Z"
+        time.format | [[1517814000000000000, "EST", "15:04 MST -0700"]] | "02:00 EST -0500"
+        time.format | [[1517814000000000000, "Etc/GMT+5", "15:04 MST -0700"]] | "02:00 -05 -0500"
+        time.format | [[1530500000000000000, "Europe/London", "15:04 MST"]] | "03:53 BST"
         # time.add_date: Go normalises overflowing fields
         time.add_date | [1585852421593912000, 3, 9, 12] | 1705257221593912000
         time.add_date | [1585852421593912000, -1, -1, -1] | 1551465221593912000
