@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.rego.CompiledPolicy;
+import dev.tollgate.rego.EvalOptions;
+import dev.tollgate.rego.Rego;
+import dev.tollgate.rego.RegoEvalException;
 import dev.tollgate.rego.value.Json;
 import dev.tollgate.rego.value.ObjectValue;
 import dev.tollgate.rego.value.Value;
@@ -218,5 +222,29 @@ class HttpSendTest {
     Value first = send(evaluation, req);
     assertEquals("500", ((ObjectValue) first).get("status_code").toJson());
     assertTrue(!first.equals(send(evaluation, req)));
+  }
+
+  @Test
+  void policiesSeeOneResponsePerEvaluation() {
+    CompiledPolicy policy = Rego.compiler()
+        .module("p.rego", """
+            package p
+
+            allow if "admin" in http.send({"method": "GET", "url": input.json}).body.roles
+
+            first := http.send({"method": "GET", "url": input.count}).raw_body
+
+            second := http.send({"method": "GET", "url": input.count}).raw_body
+
+            same if first == second
+            """)
+        .compile();
+    Value input = Json.parse("{\"json\": \"BASE/json\", \"count\": \"BASE/count\"}".replace("BASE", base));
+    EvalOptions enabled = EvalOptions.input(input).withCapabilities(ENABLED);
+    assertEquals("true", policy.evaluateRule("p/allow", enabled).toJson());
+    assertEquals("true", policy.evaluateRule("p/same", enabled).toJson());
+    RegoEvalException e = assertThrows(RegoEvalException.class,
+        () -> policy.evaluateRule("p/allow", EvalOptions.input(input).withStrictBuiltinErrors(true)));
+    assertTrue(e.getMessage().contains("http.send: http requests are disabled"), e.getMessage());
   }
 }
