@@ -11,6 +11,12 @@ final class StandardLibrary {
 
   private static BuiltinRegistry build() {
     BuiltinRegistry.Builder r = BuiltinRegistry.builder();
+    Operators.register(r);
+    Runtime.register(r);
+    TimeBuiltins.register(r);
+    NetBuiltins.register(r);
+    RandBuiltins.register(r);
+    HttpSend.register(r);
     return r.build();
   }
 }
