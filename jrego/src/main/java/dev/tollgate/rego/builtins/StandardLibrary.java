@@ -11,6 +11,13 @@ final class StandardLibrary {
 
   private static BuiltinRegistry build() {
     BuiltinRegistry.Builder r = BuiltinRegistry.builder();
+    Aggregates.register(r);
+    ArrayBuiltins.register(r);
+    ObjectBuiltins.register(r);
+    SetsOfSets.register(r);
+    Types.register(r);
+    Numbers.register(r);
+    Encodings.register(r);
     return r.build();
   }
 }
