@@ -18,6 +18,8 @@ final class StandardLibrary {
     Types.register(r);
     Numbers.register(r);
     Encodings.register(r);
+    JsonBuiltins.register(r);
+    Graphs.register(r);
     return r.build();
   }
 }
