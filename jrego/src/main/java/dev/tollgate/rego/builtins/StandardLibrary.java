@@ -20,6 +20,7 @@ final class StandardLibrary {
     Encodings.register(r);
     JsonBuiltins.register(r);
     Graphs.register(r);
+    YamlBuiltins.register(r);
     return r.build();
   }
 }
