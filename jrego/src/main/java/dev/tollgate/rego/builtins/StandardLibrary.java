@@ -21,6 +21,7 @@ final class StandardLibrary {
     JsonBuiltins.register(r);
     Graphs.register(r);
     YamlBuiltins.register(r);
+    JsonSchema.register(r);
     return r.build();
   }
 }
