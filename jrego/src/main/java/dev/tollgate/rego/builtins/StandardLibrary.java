@@ -11,6 +11,8 @@ final class StandardLibrary {
 
   private static BuiltinRegistry build() {
     BuiltinRegistry.Builder r = BuiltinRegistry.builder();
+    Operators.register(r);
+    Runtime.register(r);
     Aggregates.register(r);
     ArrayBuiltins.register(r);
     ObjectBuiltins.register(r);
