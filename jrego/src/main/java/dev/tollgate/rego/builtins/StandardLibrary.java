@@ -24,6 +24,7 @@ final class StandardLibrary {
     Graphs.register(r);
     YamlBuiltins.register(r);
     JsonSchema.register(r);
+    GraphQlBuiltins.register(r);
     return r.build();
   }
 }
