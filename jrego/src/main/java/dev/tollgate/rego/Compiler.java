@@ -60,6 +60,10 @@ final class Compiler {
     this.builtins = builtins;
   }
 
+  int nodeCount() {
+    return nodeIds + 1;
+  }
+
   List<RegoError> errors() {
     return errors;
   }

@@ -64,7 +64,7 @@ final class Eval implements BuiltinContext {
   private Value[] frame;
   private Value input;
   private Value baseData;
-  private Map<Object, Value> cache = new HashMap<>();
+  private Value[] cache;
   private Map<String, Object> mocks;
   private List<List<Value>> masked;
   private List<Object[]> dataOverlays;
@@ -82,6 +82,7 @@ final class Eval implements BuiltinContext {
     this.opts = opts;
     this.input = opts.input();
     this.baseData = policy.baseData();
+    this.cache = new Value[policy.nodeCount()];
     EvalLimits l = opts.limits() != null ? opts.limits() : policy.limits();
     this.maxSteps = l.maxSteps();
     this.maxDepth = l.maxDepth();
@@ -153,19 +154,14 @@ final class Eval implements BuiltinContext {
     return out;
   }
 
-  /** The value of the document at {@code path} under data, or null when undefined. */
-  Value document(List<Value> path) {
-    frame = new Value[0];
-    Value[] result = new Value[1];
-    List<Term> terms = new ArrayList<>(path.size());
-    for (Value v : path) {
-      terms.add(new Scalar(null, v));
-    }
-    walkData(policy.root(), baseData, terms, 0, v -> {
-      result[0] = v;
-      return true;
-    });
-    return result[0];
+  private static final Value[] NO_SLOTS = new Value[0];
+  /** A continuation that stops the search at the first solution. */
+  private static final K FOUND = () -> true;
+
+  /** The value of the document at a ground path under data, or null when undefined. */
+  Value document(List<Term> path) {
+    frame = NO_SLOTS;
+    return dataLookup(path, 0);
   }
 
   // ---- errors and limits
@@ -191,11 +187,109 @@ final class Eval implements BuiltinContext {
 
   // ---- bodies and expressions
 
+  /**
+   * Evaluates {@code body} from expression {@code i}. Runs of expressions that need no search
+   * (checks and single assignments on deterministic terms) are evaluated in a loop, without
+   * continuations; the variables they bind are released when the search returns.
+   */
   boolean evalBody(Expr[] body, int i, K k) {
-    if (i == body.length) {
-      return k.go();
+    long bound = 0;
+    boolean halt;
+    try {
+      while (true) {
+        if (i == body.length) {
+          halt = k.go();
+          break;
+        }
+        Expr e = body[i];
+        int r = direct(e);
+        if (r == DIRECT_NO) {
+          int next = i + 1;
+          halt = evalExpr(e, () -> evalBody(body, next, k));
+          break;
+        }
+        if (r == DIRECT_FAIL) {
+          halt = false;
+          break;
+        }
+        if (r >= 0) {
+          bound |= 1L << r;
+        }
+        i++;
+      }
+    } finally {
+      if (bound != 0) {
+        Value[] f = frame;
+        for (int s = 0; bound != 0; s++, bound >>>= 1) {
+          if ((bound & 1) != 0) {
+            f[s] = null;
+          }
+        }
+      }
     }
-    return evalExpr(body[i], () -> evalBody(body, i + 1, k));
+    return halt;
+  }
+
+  private static final int DIRECT_NO = -3;
+  private static final int DIRECT_FAIL = -2;
+  private static final int DIRECT_OK = -1;
+
+  /**
+   * Evaluates an expression that needs no search: returns DIRECT_NO when it does need one,
+   * DIRECT_FAIL when it fails, DIRECT_OK when it holds, or the slot (below 64) it bound.
+   */
+  private int direct(Expr e) {
+    if (!(e instanceof TermExpr te) || !te.withs().isEmpty()) {
+      return DIRECT_NO;
+    }
+    Term t = te.term();
+    if (t instanceof Call c && c.target() != null
+        && (c.target().special() == Special.EQ || c.target().special() == Special.ASSIGN)) {
+      if (te.negated()) {
+        return DIRECT_NO;
+      }
+      Term a = c.args().get(0);
+      Term b = c.args().get(1);
+      if (a instanceof Var va && va.slot() >= 0 && va.slot() < 64 && frame[va.slot()] == null && det(b)) {
+        step();
+        Value v = evalDet(b);
+        if (v == null) {
+          return DIRECT_FAIL;
+        }
+        frame[va.slot()] = v;
+        return va.slot();
+      }
+      if (b instanceof Var vb && vb.slot() >= 0 && vb.slot() < 64 && frame[vb.slot()] == null && det(a)) {
+        step();
+        Value v = evalDet(a);
+        if (v == null) {
+          return DIRECT_FAIL;
+        }
+        frame[vb.slot()] = v;
+        return vb.slot();
+      }
+      if (det(a) && det(b)) {
+        step();
+        Value x = evalDet(a);
+        if (x == null) {
+          return DIRECT_FAIL;
+        }
+        Value y = evalDet(b);
+        return y != null && x.equals(y) ? DIRECT_OK : DIRECT_FAIL;
+      }
+      return DIRECT_NO;
+    }
+    if (t instanceof Call c && c.target() != null && c.target().arity() >= 0
+        && c.args().size() == c.target().arity() + 1) {
+      return DIRECT_NO;
+    }
+    if (!det(t)) {
+      return DIRECT_NO;
+    }
+    step();
+    Value v = evalDet(t);
+    boolean holds = v != null && !(v instanceof BooleanValue bv && !bv.value());
+    return holds != te.negated() ? DIRECT_OK : DIRECT_FAIL;
   }
 
   private boolean evalExpr(Expr e, K k) {
@@ -223,6 +317,10 @@ final class Eval implements BuiltinContext {
             Term out = c.args().get(c.args().size() - 1);
             return evalCall(c, tg.arity(), v -> unifyValue(out, v, k));
           }
+        }
+        if (det(t)) {
+          Value v = evalDet(t);
+          return v != null && !(v instanceof BooleanValue b && !b.value()) && k.go();
         }
         return evalTerm(t, v -> (v instanceof BooleanValue b && !b.value()) ? false : k.go());
       }
@@ -324,7 +422,6 @@ final class Eval implements BuiltinContext {
     }
     State saved = save();
     apply(withs, values);
-    State mine = save();
     K inner = () -> {
       State here = save();
       restore(saved);
@@ -341,9 +438,7 @@ final class Eval implements BuiltinContext {
       }
       halt = evalPositive(stripWith(e), inner);
     } finally {
-      if (save().cache == mine.cache || true) {
-        restore(saved);
-      }
+      restore(saved);
     }
     return halt;
   }
@@ -357,7 +452,7 @@ final class Eval implements BuiltinContext {
     };
   }
 
-  private record State(Value input, Value baseData, Map<Object, Value> cache, Map<String, Object> mocks,
+  private record State(Value input, Value baseData, Value[] cache, Map<String, Object> mocks,
       List<List<Value>> masked, List<Object[]> overlays) {}
 
   private State save() {
@@ -374,7 +469,7 @@ final class Eval implements BuiltinContext {
   }
 
   private void apply(List<With> withs, Object[] values) {
-    cache = new HashMap<>();
+    cache = new Value[policy.nodeCount()];
     for (int i = 0; i < withs.size(); i++) {
       With w = withs.get(i);
       Object val = values[i];
@@ -468,6 +563,14 @@ final class Eval implements BuiltinContext {
   }
 
   boolean unify(Term a, Term b, K k) {
+    if (det(a)) {
+      Value va = evalDet(a);
+      return va != null && unifyValue(b, va, k);
+    }
+    if (det(b)) {
+      Value vb = evalDet(b);
+      return vb != null && unifyValue(a, vb, k);
+    }
     if (groundNow(a)) {
       return evalTerm(a, va -> unifyValue(b, va, k));
     }
@@ -578,6 +681,198 @@ final class Eval implements BuiltinContext {
       Value v = o.get(key);
       return v != null && unifyValue(ot.values().get(i), v, () -> unifyObject(ot, o, i + 1, k));
     });
+  }
+
+  // ---- deterministic terms: evaluated directly, without continuations
+
+  /** Whether {@code t} has at most one value now: no unbound variables outside closures. */
+  private boolean det(Term t) {
+    switch (t) {
+      case Scalar s -> {
+        return true;
+      }
+      case Var v -> {
+        return v.slot() < 0 || frame[v.slot()] != null;
+      }
+      case Ref r -> {
+        if (!det(r.head())) {
+          return false;
+        }
+        List<Term> path = r.path();
+        for (int i = 0, n = path.size(); i < n; i++) {
+          if (!det(path.get(i))) {
+            return false;
+          }
+        }
+        return true;
+      }
+      case Call c -> {
+        Target tg = c.target();
+        if (tg == null || tg.special() != Special.NONE || mocks != null || c.args().size() != tg.arity()
+            || (tg.builtin() != null && tg.builtin().relation())) {
+          return false;
+        }
+        List<Term> args = c.args();
+        for (int i = 0, n = args.size(); i < n; i++) {
+          if (!det(args.get(i))) {
+            return false;
+          }
+        }
+        return true;
+      }
+      case ArrayTerm a -> {
+        for (Term x : a.items()) {
+          if (!det(x)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /** The single value of a term for which {@link #det} holds, or null when undefined. */
+  private Value evalDet(Term t) {
+    switch (t) {
+      case Scalar s -> {
+        return s.value();
+      }
+      case Var v -> {
+        int s = v.slot();
+        if (s >= 0) {
+          return frame[s];
+        }
+        if (s == Compiler.INPUT_SLOT) {
+          return input;
+        }
+        return dataLookup(List.of(), 0);
+      }
+      case Ref r -> {
+        List<Term> path = r.path();
+        Term head = r.head();
+        Value cur;
+        int i = 0;
+        if (head instanceof Var v && v.slot() == Compiler.DATA_SLOT) {
+          return dataLookup(path, 0);
+        }
+        cur = evalDet(head);
+        for (int n = path.size(); i < n && cur != null; i++) {
+          Value key = evalDet(path.get(i));
+          if (key == null) {
+            return null;
+          }
+          cur = lookup(cur, key);
+        }
+        return cur;
+      }
+      case Call c -> {
+        List<Term> args = c.args();
+        Value[] vs = new Value[args.size()];
+        for (int i = 0; i < vs.length; i++) {
+          vs[i] = evalDet(args.get(i));
+          if (vs[i] == null) {
+            return null;
+          }
+        }
+        Target tg = c.target();
+        if (tg.func() != null) {
+          return callFunction(tg.func(), vs, c.loc());
+        }
+        Value[] out = new Value[1];
+        callBuiltin(tg.builtin(), vs, c.loc(), v -> {
+          out[0] = v;
+          return true;
+        });
+        return out[0];
+      }
+      case ArrayTerm a -> {
+        Value[] vs = new Value[a.items().size()];
+        for (int i = 0; i < vs.length; i++) {
+          vs[i] = evalDet(a.items().get(i));
+          if (vs[i] == null) {
+            return null;
+          }
+        }
+        return ArrayValue.wrap(vs);
+      }
+      default -> throw new IllegalStateException("not deterministic: " + t);
+    }
+  }
+
+  /** Single-valued walk of {@code data} along ground path terms from index {@code from}. */
+  private Value dataLookup(List<Term> path, int from) {
+    Node node = policy.root();
+    Value base = baseData;
+    int n = path.size();
+    int i = from;
+    while (true) {
+      if (node != null && masked != null && isMasked(node)) {
+        node = null;
+      }
+      if (node == null) {
+        Value cur = base;
+        for (; i < n && cur != null; i++) {
+          Value key = evalDet(path.get(i));
+          if (key == null) {
+            return null;
+          }
+          Value child = lookup(cur, key);
+          if (child == null && key instanceof NumberValue num && cur instanceof ObjectValue o) {
+            child = o.get(StringValue.of(num.toString()));
+          }
+          cur = child;
+        }
+        return cur;
+      }
+      if (node.hasRules()) {
+        if (node.isFunction) {
+          return null;
+        }
+        Value cur;
+        if (i < n && node.children.isEmpty() && node.complete.isEmpty() && node.defaultRule == null
+            && cache[node.id] == null && (node.objects.isEmpty() || singleSuffix(node))) {
+          Value key = evalDet(path.get(i));
+          if (key == null) {
+            return null;
+          }
+          cur = partialLookup(node, key);
+          i++;
+        } else {
+          cur = nodeDoc(node);
+        }
+        for (; i < n && cur != null; i++) {
+          Value key = evalDet(path.get(i));
+          if (key == null) {
+            return null;
+          }
+          cur = lookup(cur, key);
+        }
+        return cur;
+      }
+      if (i == n) {
+        return subtreeDoc(node, base);
+      }
+      Value key = evalDet(path.get(i));
+      if (key == null) {
+        return null;
+      }
+      Node child = node.children.get(key);
+      Value childBase = base instanceof ObjectValue o ? o.get(key) : null;
+      if (child == null && childBase == null && key instanceof NumberValue num) {
+        Value sk = StringValue.of(num.toString());
+        child = node.children.get(sk);
+        childBase = base instanceof ObjectValue o ? o.get(sk) : null;
+      }
+      if (child == null && childBase == null) {
+        return null;
+      }
+      node = child;
+      base = childBase;
+      i++;
+    }
   }
 
   // ---- terms
@@ -760,7 +1055,7 @@ final class Eval implements BuiltinContext {
         return false;
       }
       if (i < path.size() && node.children.isEmpty() && node.complete.isEmpty()
-          && node.defaultRule == null && !cache.containsKey(node) && groundNow(path.get(i))) {
+          && node.defaultRule == null && cache[node.id] == null && groundNow(path.get(i))) {
         Node n = node;
         if (node.objects.isEmpty() || singleSuffix(node)) {
           return evalTerm(path.get(i), key -> {
@@ -847,7 +1142,7 @@ final class Eval implements BuiltinContext {
   // ---- rules
 
   private Value nodeDoc(Node n) {
-    Value cached = cache.get(n);
+    Value cached = cache[n.id];
     if (cached != null) {
       return cached == UNDEF ? null : cached;
     }
@@ -862,7 +1157,7 @@ final class Eval implements BuiltinContext {
     if (v != null) {
       v = applyOverlaysBelow(n, v);
     }
-    cache.put(n, v == null ? UNDEF : v);
+    cache[n.id] = v == null ? UNDEF : v;
     return v;
   }
 
@@ -871,15 +1166,11 @@ final class Eval implements BuiltinContext {
     if (idx == null) {
       return n.complete;
     }
-    Value[] key = new Value[1];
-    evalTerm(idx.ref(), v -> {
-      key[0] = v;
-      return true;
-    });
-    if (key[0] == null) {
+    Value key = evalDet(idx.ref());
+    if (key == null) {
       return idx.always();
     }
-    List<CRule> hit = idx.byValue().get(key[0]);
+    List<CRule> hit = idx.byValue().get(key);
     if (hit == null) {
       return idx.always();
     }
@@ -928,7 +1219,13 @@ final class Eval implements BuiltinContext {
     Value[] saved = frame;
     try {
       for (CRule c = r; c != null; c = c.elseRule) {
-        frame = new Value[c.nslots];
+        frame = c.nslots == 0 ? NO_SLOTS : new Value[c.nslots];
+        if (c.constValue) {
+          if (evalBody(c.body, 0, FOUND)) {
+            return ((Scalar) c.value).value();
+          }
+          continue;
+        }
         Value[] res = new Value[1];
         boolean[] any = {false};
         CRule cur = c;
@@ -1179,9 +1476,9 @@ final class Eval implements BuiltinContext {
     n = Math.min(n, c.args().size());
     return evalArgs(c.args().subList(0, n), 0, new Value[n], vs -> {
       Map<String, Object> savedMocks = mocks;
-      Map<Object, Value> savedCache = cache;
+      Value[] savedCache = cache;
       mocks = null;
-      cache = new HashMap<>();
+      cache = new Value[policy.nodeCount()];
       List<Value> results = new ArrayList<>();
       try {
         if (mt.func() != null) {
