@@ -11,6 +11,8 @@ final class StandardLibrary {
 
   private static BuiltinRegistry build() {
     BuiltinRegistry.Builder r = BuiltinRegistry.builder();
+    Operators.register(r);
+    Runtime.register(r);
     CryptoBuiltins.register(r);
     JwtBuiltins.register(r);
     return r.build();
