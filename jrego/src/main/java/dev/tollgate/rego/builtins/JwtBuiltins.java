@@ -37,17 +37,19 @@ final class JwtBuiltins {
     for (String alg : List.of("HS256", "HS384", "HS512")) {
       r.function("io.jwt.verify_" + alg.toLowerCase(java.util.Locale.ROOT), 2, (ctx, a) -> verifyHmac(alg, a));
     }
-    r.function("io.jwt.decode_verify", 2, JwtBuiltins::decodeVerify);
-    r.function("io.jwt.encode_sign", 3, (ctx, a) -> encodeSign(
+    // As in OPA, these three are nondeterministic: decode_verify reads the clock, and ECDSA and
+    // RSA-PSS signatures are randomized.
+    r.add(new Builtin("io.jwt.decode_verify", 2, false, true, JwtBuiltins::decodeVerify));
+    r.add(new Builtin("io.jwt.encode_sign", 3, false, true, (ctx, a) -> encodeSign(
         regoText(a[0]).getBytes(StandardCharsets.UTF_8),
         regoText(a[1]).getBytes(StandardCharsets.UTF_8),
-        regoText(a[2])));
-    r.function("io.jwt.encode_sign_raw", 3, (ctx, a) -> {
+        regoText(a[2]))));
+    r.add(new Builtin("io.jwt.encode_sign_raw", 3, false, true, (ctx, a) -> {
       String key = Args.string(a, 2);
       String header = Args.string(a, 0);
       String payload = Args.string(a, 1);
       return encodeSign(header.getBytes(StandardCharsets.UTF_8), payload.getBytes(StandardCharsets.UTF_8), key);
-    });
+    }));
   }
 
   static final Set<String> ALGORITHMS = Set.of(

@@ -33,6 +33,20 @@ class JwtBuiltinsTest {
   static final String RFC8037_JWS = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc"
       + ".hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
 
+  @ParameterizedTest(name = "{0}/{1}")
+  @CsvSource({
+      "io.jwt.decode, 1, false", "io.jwt.decode_verify, 2, true", "io.jwt.encode_sign, 3, true",
+      "io.jwt.encode_sign_raw, 3, true", "io.jwt.verify_hs256, 2, false", "io.jwt.verify_hs384, 2, false",
+      "io.jwt.verify_hs512, 2, false", "io.jwt.verify_rs256, 2, false", "io.jwt.verify_rs384, 2, false",
+      "io.jwt.verify_rs512, 2, false", "io.jwt.verify_ps256, 2, false", "io.jwt.verify_ps384, 2, false",
+      "io.jwt.verify_ps512, 2, false", "io.jwt.verify_es256, 2, false", "io.jwt.verify_es384, 2, false",
+      "io.jwt.verify_es512, 2, false", "io.jwt.verify_eddsa, 2, false"})
+  void registeredLikeOpa(String name, int arity, boolean nondeterministic) {
+    Builtin b = BuiltinRegistry.standard().get(name);
+    assertEquals(arity, b.arity());
+    assertEquals(nondeterministic, b.nondeterministic());
+  }
+
   /** token fixture, verifying built-in, public key fixture. */
   static Stream<Arguments> externallySigned() {
     return Stream.of(
