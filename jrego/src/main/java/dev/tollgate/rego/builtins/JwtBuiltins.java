@@ -197,8 +197,30 @@ final class JwtBuiltins {
   /** A key OPA may verify with; alg and kid come from a JWKS and are empty otherwise. */
   record VerificationKey(Object key, String alg, String kid) {}
 
+  /**
+   * Parsed verification keys by their text. Policies pass the same few keys on every request, and
+   * parsing a certificate costs far more than verifying a signature with it. Keys are immutable;
+   * the map is dropped whole when full, which keeps it bounded without bookkeeping.
+   */
+  private static final int KEY_CACHE_LIMIT = 256;
+  private static final java.util.concurrent.ConcurrentHashMap<String, List<VerificationKey>> KEY_CACHE =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Keys from a PEM certificate, a PEM public key, or a JWK / JWK set. */
   static List<VerificationKey> keysFromCertOrJwk(String text) throws BuiltinException {
+    List<VerificationKey> cached = KEY_CACHE.get(text);
+    if (cached != null) {
+      return cached;
+    }
+    List<VerificationKey> keys = List.copyOf(parseKeys(text));
+    if (KEY_CACHE.size() >= KEY_CACHE_LIMIT) {
+      KEY_CACHE.clear();
+    }
+    KEY_CACHE.put(text, keys);
+    return keys;
+  }
+
+  private static List<VerificationKey> parseKeys(String text) throws BuiltinException {
     Pem.Block block = Pem.decode(text);
     if (block != null) {
       if (block.rest().length > 0) {
