@@ -109,7 +109,7 @@ final class GoX509Json {
     b.put("KeyUsage", NumberValue.of(keyUsage(cert.getKeyUsage())));
     b.put("Extensions", ext.json);
     b.put("ExtraExtensions", NullValue.INSTANCE);
-    b.put("UnhandledCriticalExtensions", NullValue.INSTANCE);
+    b.put("UnhandledCriticalExtensions", ext.unhandledCritical.isEmpty() ? NullValue.INSTANCE : ArrayValue.of(ext.unhandledCritical));
     b.put("ExtKeyUsage", ext.extKeyUsage);
     b.put("UnknownExtKeyUsage", ext.unknownExtKeyUsage);
     b.put("BasicConstraintsValid", BooleanValue.of(ext.basicConstraintsValid));
@@ -202,6 +202,7 @@ final class GoX509Json {
     Der.Element spki = infoParts.get(2);
     spki.expect(Der.SEQUENCE);
     List<Der.Element> extensions = new ArrayList<>();
+    List<Value> attributes = new ArrayList<>();
     if (infoParts.size() > 3 && infoParts.get(3).tag() == 0xa0) {
       for (Der.Element attr : infoParts.get(3).children()) {
         List<Der.Element> av = attr.children();
@@ -209,6 +210,10 @@ final class GoX509Json {
           for (Der.Element set : av.get(1).children()) {
             extensions.addAll(set.children());
           }
+        }
+        Value a = attribute(av);
+        if (a != null) {
+          attributes.add(a);
         }
       }
     }
@@ -226,11 +231,50 @@ final class GoX509Json {
     b.put("PublicKeyAlgorithm", NumberValue.of(key == null ? 0 : publicKeyAlgorithm(key)));
     b.put("PublicKey", key == null ? NullValue.INSTANCE : publicKey(key));
     b.put("Subject", name(subject));
-    b.put("Attributes", NullValue.INSTANCE);
+    b.put("Attributes", attributes.isEmpty() ? NullValue.INSTANCE : ArrayValue.of(attributes));
     b.put("Extensions", ext.json);
     b.put("ExtraExtensions", NullValue.INSTANCE);
     ext.names.putInto(b);
     return stripRawUris(b.build());
+  }
+
+  /**
+   * A request attribute the way Go's deprecated {@code CertificateRequest.Attributes} holds it: a
+   * SET of SEQUENCEs of (type, value) pairs. Attributes of any other shape are left out, as Go does.
+   */
+  private static Value attribute(List<Der.Element> av) {
+    try {
+      List<Value> sets = new ArrayList<>();
+      for (Der.Element seq : av.get(1).children()) {
+        seq.expect(Der.SEQUENCE);
+        List<Value> pairs = new ArrayList<>();
+        for (Der.Element pair : seq.children()) {
+          pair.expect(Der.SEQUENCE);
+          List<Der.Element> tv = pair.children();
+          Value value = tv.size() > 1 ? asn1Value(tv.get(1)) : null;
+          if (value == null) {
+            return null;
+          }
+          pairs.add(ObjectValue.builder().put("Type", oidArray(tv.get(0).oid())).put("Value", value).build());
+        }
+        sets.add(ArrayValue.of(pairs));
+      }
+      return ObjectValue.builder().put("Type", oidArray(av.get(0).oid())).put("Value", ArrayValue.of(sets)).build();
+    } catch (Der.DerException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** An ASN.1 value decoded into Go's {@code any}, for the common universal types. */
+  private static Value asn1Value(Der.Element e) throws Der.DerException {
+    return switch (e.tag()) {
+      case Der.BOOLEAN -> BooleanValue.of(e.content().length == 1 && e.content()[0] != 0);
+      case Der.INTEGER -> NumberValue.of(e.integer());
+      case Der.OCTET_STRING -> bytes(e.content());
+      case Der.OID -> oidArray(e.oid());
+      case 0x0c, 0x13, 0x16, 0x14, 0x1a, 0x12, 0x1e, 0x1c -> StringValue.of(e.string());
+      default -> null;
+    };
   }
 
   // ---- names
@@ -318,6 +362,12 @@ final class GoX509Json {
     final List<Value> policyIdentifiers = new ArrayList<>();
     final List<Value> policies = new ArrayList<>();
     final AltNames names = new AltNames();
+    final List<Value> unhandledCritical = new ArrayList<>();
+
+    /** The extensions Go's parser understands; other critical ones are reported as unhandled. */
+    private static final java.util.Set<String> HANDLED = java.util.Set.of(
+        "2.5.29.14", "2.5.29.15", "2.5.29.17", "2.5.29.19", "2.5.29.30", "2.5.29.31", "2.5.29.32",
+        "2.5.29.33", "2.5.29.35", "2.5.29.36", "2.5.29.37", "2.5.29.54", "1.3.6.1.5.5.7.1.1");
 
     static Extensions parse(List<Der.Element> list) throws Der.DerException {
       Extensions e = new Extensions();
@@ -335,6 +385,9 @@ final class GoX509Json {
             .put("Value", bytes(value))
             .build());
         e.apply(oid, value);
+        if (critical && !HANDLED.contains(oid)) {
+          e.unhandledCritical.add(oidArray(f.get(0).oid()));
+        }
       }
       if (!json.isEmpty()) {
         e.json = ArrayValue.of(json);

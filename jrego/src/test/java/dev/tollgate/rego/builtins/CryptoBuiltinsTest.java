@@ -207,6 +207,11 @@ class CryptoBuiltinsTest {
       assertEquals(NumberValue.of(1), csr.get("PublicKeyAlgorithm"));
       assertEquals(NumberValue.of(4), csr.get("SignatureAlgorithm"), "SHA256WithRSA");
       assertEquals(NumberValue.of(0), csr.get("Version"));
+      // The extension request, as Go's deprecated Attributes field shows it.
+      ObjectValue attr = (ObjectValue) ((ArrayValue) csr.get("Attributes")).get(0);
+      assertEquals(json("[1,2,840,113549,1,9,14]"), attr.get("Type"));
+      ObjectValue san = (ObjectValue) ((ArrayValue) ((ArrayValue) attr.get("Value")).get(0)).get(0);
+      assertEquals(json("[2,5,29,17]"), san.get("Type"));
     }
     assertFails("eval_builtin_error", "asn1: structure error", "crypto.x509.parse_certificate_request", s("YmFkc3RyaW5n"));
     assertFails("eval_builtin_error", "invalid PEM-encoded certificate signing request",
