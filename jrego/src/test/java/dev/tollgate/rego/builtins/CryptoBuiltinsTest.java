@@ -61,7 +61,7 @@ class CryptoBuiltinsTest {
     assertFails("eval_type_error", "operand 2 must be string but got null", "crypto.hmac.sha256", s("m"), NullValue.INSTANCE);
     assertFails("eval_type_error", "operand 2 must be object but got string",
         "crypto.x509.parse_and_verify_certificates_with_options", s(CHAIN), s("{}"));
-    assertFails("eval_type_error", "operand 1 must be string but got array", "crypto.x509.parse_keypair",
+    assertFails("eval_type_error", "operand 2 must be string but got array", "crypto.x509.parse_keypair",
         s(text("leaf.pem")), ArrayValue.EMPTY);
   }
 
