@@ -169,17 +169,20 @@ final class CryptoBuiltins {
   /** Go's x509.VerifyOptions, as far as OPA lets policies set them. */
   private record VerifyOptions(String dnsName, Long currentTimeNanos, Set<Integer> keyUsages) {}
 
-  private static final Map<String, Integer> KEY_USAGE_OPTIONS = new LinkedHashMap<>();
+  /** Option names for Go's x509.ExtKeyUsage values, numbered as Go numbers them. */
+  private static final Map<String, Integer> KEY_USAGE_OPTIONS = keyUsageOptions();
 
-  static {
+  private static Map<String, Integer> keyUsageOptions() {
+    Map<String, Integer> m = new LinkedHashMap<>();
     String[] names = {"KeyUsageAny", "KeyUsageServerAuth", "KeyUsageClientAuth", "KeyUsageCodeSigning",
         "KeyUsageEmailProtection", "KeyUsageIPSECEndSystem", "KeyUsageIPSECTunnel", "KeyUsageIPSECUser",
         "KeyUsageTimeStamping", "KeyUsageOCSPSigning", "KeyUsageMicrosoftServerGatedCrypto",
         "KeyUsageNetscapeServerGatedCrypto", "KeyUsageMicrosoftCommercialCodeSigning",
         "KeyUsageMicrosoftKernelCodeSigning"};
     for (int i = 0; i < names.length; i++) {
-      KEY_USAGE_OPTIONS.put(names[i], i);
+      m.put(names[i], i);
     }
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   private static VerifyOptions verifyOptions(ObjectValue o) throws BuiltinException {
