@@ -1,0 +1,241 @@
+package dev.tollgate.authz.policy.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Keeps a bundle current by polling an HTTP(S) bundle server, as OPA's bundle downloader does:
+ * conditional GETs with {@code If-None-Match}, a random wait between {@code minDelay} and {@code
+ * maxDelay} after each good poll, and after failures an exponential backoff from 100 ms (factor
+ * 1.6, 20% jitter) capped at {@code maxDelay}. A failed download or an invalid bundle never
+ * replaces the last good bundle; it is reported to the listener.
+ *
+ * <p>{@link #pollOnce()} polls synchronously (e.g. for a blocking first load at startup);
+ * {@link #start()} polls in the background on a virtual thread until {@link #close()}.
+ */
+public final class BundlePoller implements AutoCloseable {
+  static final Duration MIN_RETRY_DELAY = Duration.ofMillis(100);
+
+  private final HttpBundleSource source;
+  private final BundleLoader loader;
+  private final BundleListener listener;
+  private final HttpClient client;
+  private final RandomGenerator random;
+  private final boolean ownsClient;
+  private final Object lock = new Object();
+  private final java.util.concurrent.locks.ReentrantLock pollLock =
+      new java.util.concurrent.locks.ReentrantLock();
+
+  private volatile Bundle current;
+  private volatile String etag;
+  private Thread thread;
+  private boolean closed;
+
+  public BundlePoller(HttpBundleSource source, BundleLoader loader, BundleListener listener) {
+    this(source, loader, listener,
+        HttpClient.newBuilder()
+            .connectTimeout(source.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build(),
+        RandomGenerator.getDefault(), true);
+  }
+
+  BundlePoller(HttpBundleSource source, BundleLoader loader, BundleListener listener,
+      HttpClient client, RandomGenerator random, boolean ownsClient) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.loader = Objects.requireNonNull(loader, "loader");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.client = client;
+    this.random = random;
+    this.ownsClient = ownsClient;
+  }
+
+  /** The last good bundle, if one has been loaded. */
+  public Optional<Bundle> current() {
+    return Optional.ofNullable(current);
+  }
+
+  /** Polls once, now, on the calling thread; tells the listener the outcome. */
+  public PollOutcome pollOnce() {
+    PollOutcome outcome;
+    // One poll at a time, so an older download can never replace a newer bundle.
+    pollLock.lock();
+    try {
+      outcome = fetch();
+    } catch (BundleException e) {
+      outcome = new PollOutcome.Failed(e);
+    } finally {
+      pollLock.unlock();
+    }
+    try {
+      switch (outcome) {
+        case PollOutcome.Activated a -> listener.activated(a.bundle());
+        case PollOutcome.NotModified n -> listener.notModified();
+        case PollOutcome.Failed f -> listener.failed(f.error());
+      }
+    } catch (RuntimeException e) {
+      // A faulty listener must not stop polling.
+    }
+    return outcome;
+  }
+
+  private PollOutcome fetch() throws BundleException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(source.url())
+        .timeout(source.requestTimeout())
+        .header("Accept", "application/gzip, application/octet-stream")
+        .GET();
+    String tag = etag;
+    if (tag != null) {
+      request.header("If-None-Match", tag);
+    }
+    bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+    HttpResponse<InputStream> response;
+    try {
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpTimeoutException e) {
+      throw BundleException.of("bundle download from " + source.url() + " timed out");
+    } catch (IOException e) {
+      throw BundleException.of("bundle download from " + source.url() + " failed: "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw BundleException.of("bundle download from " + source.url() + " was interrupted");
+    }
+    try (InputStream body = response.body()) {
+      int status = response.statusCode();
+      if (status == 304) {
+        return new PollOutcome.NotModified();
+      }
+      if (status != 200) {
+        throw BundleException.of("bundle download from " + source.url()
+            + " failed: server responded with HTTP " + status);
+      }
+      long cap = loader.options().limits().maxTotalBytes();
+      byte[] archive = body.readNBytes((int) cap + 1);
+      if (archive.length > cap) {
+        throw BundleException.of("bundle download from " + source.url() + " exceeds "
+            + cap + " bytes (maxTotalBytes)");
+      }
+      Bundle bundle = loader.loadArchive(archive, source.url().toString());
+      String newTag = response.headers().firstValue("ETag").orElse(null);
+      // The ETag is remembered only with a bundle that loaded, so a bad bundle is fetched
+      // again in full rather than answered with 304 forever.
+      synchronized (lock) {
+        current = bundle;
+        etag = newTag;
+      }
+      return new PollOutcome.Activated(bundle, newTag == null ? "" : newTag);
+    } catch (IOException e) {
+      throw BundleException.of("bundle download from " + source.url() + " failed: "
+          + e.getMessage());
+    }
+  }
+
+  private Optional<String> bearerToken() throws BundleException {
+    if (source.bearerToken().isPresent()) {
+      return source.bearerToken();
+    }
+    if (source.bearerTokenFile().isPresent()) {
+      try {
+        String t = Files.readString(source.bearerTokenFile().get(), StandardCharsets.UTF_8).strip();
+        if (t.isEmpty() || t.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+          throw BundleException.of("bearer token file " + source.bearerTokenFile().get()
+              + " must hold one printable ASCII token");
+        }
+        return Optional.of(t);
+      } catch (IOException e) {
+        throw BundleException.of("cannot read bearer token file "
+            + source.bearerTokenFile().get() + ": " + e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Starts background polling on a virtual thread; the first poll happens at once. */
+  public void start() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("poller is closed");
+      }
+      if (thread != null) {
+        throw new IllegalStateException("poller already started");
+      }
+      thread = Thread.ofVirtual().name("bundle-poller " + source.url()).start(this::loop);
+    }
+  }
+
+  private void loop() {
+    int retries = 0;
+    while (!isClosed()) {
+      PollOutcome outcome = pollOnce();
+      Duration delay;
+      if (outcome instanceof PollOutcome.Failed) {
+        retries++;
+        delay = retryDelay(MIN_RETRY_DELAY, source.maxDelay(), retries, random);
+      } else {
+        retries = 0;
+        delay = pollDelay(source.minDelay(), source.maxDelay(), random);
+      }
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  /** A uniformly random wait in [min, max], as OPA's periodic polling uses. */
+  static Duration pollDelay(Duration min, Duration max, RandomGenerator random) {
+    long spread = max.toNanos() - min.toNanos();
+    return min.plusNanos((long) (spread * random.nextDouble()));
+  }
+
+  /** OPA's default backoff: base times 1.6 per retry, capped at max, then +-20% jitter. */
+  static Duration retryDelay(Duration base, Duration max, int retries, RandomGenerator random) {
+    double backoff = base.toNanos();
+    double cap = max.toNanos();
+    for (int r = retries; backoff < cap && r > 0; r--) {
+      backoff *= 1.6;
+    }
+    backoff = Math.min(backoff, cap);
+    backoff *= 1 + 0.2 * (random.nextDouble() * 2 - 1);
+    return Duration.ofNanos(Math.max(0, (long) backoff));
+  }
+
+  /** Stops background polling and waits for the poller thread to end. */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (lock) {
+      closed = true;
+      t = thread;
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (ownsClient) {
+      client.close();
+    }
+  }
+}
