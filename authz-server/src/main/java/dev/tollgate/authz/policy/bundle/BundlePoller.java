@@ -14,11 +14,13 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * Keeps a bundle current by polling an HTTP(S) bundle server, as OPA's bundle downloader does:
+ * Keeps a bundle current by polling its source. For an HTTP(S) bundle server it works as OPA's
+ * bundle downloader does:
  * conditional GETs with {@code If-None-Match}, a random wait between {@code minDelay} and {@code
  * maxDelay} after each good poll, and after failures an exponential backoff from 100 ms (factor
  * 1.6, 20% jitter) capped at {@code maxDelay}. A failed download or an invalid bundle never
- * replaces the last good bundle; it is reported to the listener.
+ * replaces the last good bundle; it is reported to the listener. A file source is re-read when
+ * its files' sizes or modification times change.
  *
  * <p>{@link #pollOnce()} polls synchronously (e.g. for a blocking first load at startup);
  * {@link #start()} polls in the background on a virtual thread until {@link #close()}.
@@ -26,7 +28,7 @@ import java.util.random.RandomGenerator;
 public final class BundlePoller implements AutoCloseable {
   static final Duration MIN_RETRY_DELAY = Duration.ofMillis(100);
 
-  private final HttpBundleSource source;
+  private final BundleSource source;
   private final BundleLoader loader;
   private final BundleListener listener;
   private final HttpClient client;
@@ -41,16 +43,18 @@ public final class BundlePoller implements AutoCloseable {
   private Thread thread;
   private boolean closed;
 
-  public BundlePoller(HttpBundleSource source, BundleLoader loader, BundleListener listener) {
+  public BundlePoller(BundleSource source, BundleLoader loader, BundleListener listener) {
     this(source, loader, listener,
-        HttpClient.newBuilder()
-            .connectTimeout(source.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build(),
+        source instanceof HttpBundleSource http
+            ? HttpClient.newBuilder()
+                .connectTimeout(http.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build()
+            : null,
         RandomGenerator.getDefault(), true);
   }
 
-  BundlePoller(HttpBundleSource source, BundleLoader loader, BundleListener listener,
+  BundlePoller(BundleSource source, BundleLoader loader, BundleListener listener,
       HttpClient client, RandomGenerator random, boolean ownsClient) {
     this.source = Objects.requireNonNull(source, "source");
     this.loader = Objects.requireNonNull(loader, "loader");
@@ -90,6 +94,26 @@ public final class BundlePoller implements AutoCloseable {
   }
 
   private PollOutcome fetch() throws BundleException {
+    return switch (source) {
+      case HttpBundleSource http -> fetch(http);
+      case FileBundleSource file -> fetch(file);
+    };
+  }
+
+  private PollOutcome fetch(FileBundleSource file) throws BundleException {
+    String fingerprint = FileFingerprint.of(file.path(), loader.options().limits().maxEntries());
+    if (fingerprint.equals(etag)) {
+      return new PollOutcome.NotModified();
+    }
+    Bundle bundle = loader.load(file.path());
+    synchronized (lock) {
+      current = bundle;
+      etag = fingerprint;
+    }
+    return new PollOutcome.Activated(bundle, fingerprint);
+  }
+
+  private PollOutcome fetch(HttpBundleSource source) throws BundleException {
     HttpRequest.Builder request = HttpRequest.newBuilder(source.url())
         .timeout(source.requestTimeout())
         .header("Accept", "application/gzip, application/octet-stream")
@@ -98,7 +122,7 @@ public final class BundlePoller implements AutoCloseable {
     if (tag != null) {
       request.header("If-None-Match", tag);
     }
-    bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+    bearerToken(source).ifPresent(t -> request.header("Authorization", "Bearer " + t));
     HttpResponse<InputStream> response;
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -141,7 +165,7 @@ public final class BundlePoller implements AutoCloseable {
     }
   }
 
-  private Optional<String> bearerToken() throws BundleException {
+  private static Optional<String> bearerToken(HttpBundleSource source) throws BundleException {
     if (source.bearerToken().isPresent()) {
       return source.bearerToken();
     }
@@ -170,7 +194,7 @@ public final class BundlePoller implements AutoCloseable {
       if (thread != null) {
         throw new IllegalStateException("poller already started");
       }
-      thread = Thread.ofVirtual().name("bundle-poller " + source.url()).start(this::loop);
+      thread = Thread.ofVirtual().name("bundle-poller " + source.location()).start(this::loop);
     }
   }
 
@@ -234,7 +258,7 @@ public final class BundlePoller implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    if (ownsClient) {
+    if (ownsClient && client != null) {
       client.close();
     }
   }

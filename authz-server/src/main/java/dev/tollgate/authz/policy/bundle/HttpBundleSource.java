@@ -26,7 +26,7 @@ public record HttpBundleSource(
     Duration connectTimeout,
     Duration requestTimeout,
     Optional<String> bearerToken,
-    Optional<Path> bearerTokenFile) {
+    Optional<Path> bearerTokenFile) implements BundleSource {
 
   public HttpBundleSource {
     Objects.requireNonNull(url, "url");
@@ -80,6 +80,11 @@ public record HttpBundleSource(
   public HttpBundleSource withBearerTokenFile(Path file) {
     return new HttpBundleSource(url, minDelay, maxDelay, connectTimeout, requestTimeout,
         Optional.empty(), Optional.of(file));
+  }
+
+  @Override
+  public String location() {
+    return url.toString();
   }
 
   private static void requirePositive(String name, Duration d) {
