@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +29,7 @@ import java.util.Set;
  */
 public final class BundleLoader {
   private static final String MANIFEST_PATH = "/.manifest";
-  private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final BundleOptions options;
   private final Documents docs;
@@ -185,8 +184,7 @@ public final class BundleLoader {
 
   private static void merge(ObjectNode into, ObjectNode from, List<String> at, RawFile f,
       Map<List<String>, String> origins) throws BundleException {
-    for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : from.properties()) {
       List<String> path = append(at, e.getKey());
       JsonNode existing = into.get(e.getKey());
       if (existing == null) {
@@ -225,8 +223,7 @@ public final class BundleLoader {
       return;
     }
     if (node.isObject() && leadsToRoot(path, roots)) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         checkDataInRoots(e.getValue(), path.isEmpty() ? e.getKey() : path + "/" + e.getKey(),
             roots);
       }

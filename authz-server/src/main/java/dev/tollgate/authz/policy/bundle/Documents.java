@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -29,7 +30,7 @@ final class Documents {
           .maxStringLength(Integer.MAX_VALUE)
           .build();
 
-  private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final ObjectMapper json;
   private final long maxNodes;
@@ -99,7 +100,7 @@ final class Documents {
     }
 
     JsonNode value() throws IOException, BundleException {
-      String anchor = p.getCurrentAnchor();
+      Object anchor = p.getObjectId();
       JsonNode node = switch (p.currentToken()) {
         case START_OBJECT -> {
           ObjectNode o = NODES.objectNode();
@@ -136,7 +137,7 @@ final class Documents {
         };
         case VALUE_NUMBER_FLOAT -> {
           try {
-            yield NODES.numberNode(p.getDecimalValue());
+            yield DecimalNode.valueOf(p.getDecimalValue());
           } catch (NumberFormatException e) {
             throw BundleException.at(path, "invalid YAML" + where(p.currentLocation())
                 + ": number '" + p.getText() + "' has no JSON form");
@@ -150,7 +151,7 @@ final class Documents {
       };
       spend(1);
       if (anchor != null) {
-        anchors.put(anchor, node);
+        anchors.put(anchor.toString(), node);
       }
       return node;
     }

@@ -10,7 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -170,8 +169,7 @@ final class FileHasher {
   private static Object fromYaml(JsonNode node) {
     if (node.isObject()) {
       Map<String, Object> m = new TreeMap<>(BYTE_ORDER);
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         m.put(e.getKey(), fromYaml(e.getValue()));
       }
       return m;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,8 +123,7 @@ public record Manifest(
       if (!fv.isObject()) {
         throw BundleException.at(path, "manifest 'file_rego_versions' must be an object");
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = fv.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : fv.properties()) {
         JsonNode v = e.getValue();
         if (!v.canConvertToExactIntegral() || !v.canConvertToInt()) {
           throw BundleException.at(path, "manifest 'file_rego_versions' value for '"
