@@ -15,12 +15,12 @@ import java.util.random.RandomGenerator;
 
 /**
  * Keeps a bundle current by polling its source. For an HTTP(S) bundle server it works as OPA's
- * bundle downloader does:
- * conditional GETs with {@code If-None-Match}, a random wait between {@code minDelay} and {@code
- * maxDelay} after each good poll, and after failures an exponential backoff from 100 ms (factor
- * 1.6, 20% jitter) capped at {@code maxDelay}. A failed download or an invalid bundle never
- * replaces the last good bundle; it is reported to the listener. A file source is re-read when
- * its files' sizes or modification times change.
+ * bundle downloader does: conditional GETs with {@code If-None-Match}, a random wait between
+ * {@code minDelay} and {@code maxDelay} after each good poll, and after failures an exponential
+ * backoff from 100 ms (factor 1.6, 20% jitter) capped at {@code maxDelay}; the request after a
+ * failure is unconditional. A file source is re-read when its files' sizes or modification
+ * times change. A failed download or an invalid bundle never replaces the last good bundle; it
+ * is reported to the listener.
  *
  * <p>{@link #pollOnce()} polls synchronously (e.g. for a blocking first load at startup);
  * {@link #start()} polls in the background on a virtual thread until {@link #close()}.
@@ -77,6 +77,9 @@ public final class BundlePoller implements AutoCloseable {
     try {
       outcome = fetch();
     } catch (BundleException e) {
+      // As OPA does: after a failure the next request is unconditional, so a bundle that
+      // failed for a passing reason is fetched and checked again in full.
+      etag = null;
       outcome = new PollOutcome.Failed(e);
     } finally {
       pollLock.unlock();
@@ -152,8 +155,6 @@ public final class BundlePoller implements AutoCloseable {
       }
       Bundle bundle = loader.loadArchive(archive, source.url().toString());
       String newTag = response.headers().firstValue("ETag").orElse(null);
-      // The ETag is remembered only with a bundle that loaded, so a bad bundle is fetched
-      // again in full rather than answered with 304 forever.
       synchronized (lock) {
         current = bundle;
         etag = newTag;
@@ -204,8 +205,8 @@ public final class BundlePoller implements AutoCloseable {
       PollOutcome outcome = pollOnce();
       Duration delay;
       if (outcome instanceof PollOutcome.Failed) {
-        retries++;
         delay = retryDelay(MIN_RETRY_DELAY, source.maxDelay(), retries, random);
+        retries++;
       } else {
         retries = 0;
         delay = pollDelay(source.minDelay(), source.maxDelay(), random);
@@ -230,8 +231,14 @@ public final class BundlePoller implements AutoCloseable {
     return min.plusNanos((long) (spread * random.nextDouble()));
   }
 
-  /** OPA's default backoff: base times 1.6 per retry, capped at max, then +-20% jitter. */
+  /**
+   * OPA's default backoff: the base delay for the first retry, then base times 1.6 per further
+   * retry, capped at max, with +-20% jitter.
+   */
   static Duration retryDelay(Duration base, Duration max, int retries, RandomGenerator random) {
+    if (retries == 0) {
+      return base;
+    }
     double backoff = base.toNanos();
     double cap = max.toNanos();
     for (int r = retries; backoff < cap && r > 0; r--) {

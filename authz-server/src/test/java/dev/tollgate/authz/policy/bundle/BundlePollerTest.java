@@ -153,8 +153,9 @@ class BundlePollerTest {
       assertEquals("r3", p.current().orElseThrow().revision());
       p.pollOnce();
     }
-    // The bad bundle's ETag was never adopted: the poll after it still names the good one.
-    assertEquals("\"v1\"", seen.get(2).ifNoneMatch());
+    // As in OPA, the request after a failure is unconditional.
+    assertEquals("\"v1\"", seen.get(1).ifNoneMatch());
+    assertNull(seen.get(2).ifNoneMatch());
     assertEquals("\"v3\"", seen.get(3).ifNoneMatch());
     List<String> events = List.copyOf(listener.events);
     assertEquals("activated r1", events.get(0));
@@ -247,6 +248,7 @@ class BundlePollerTest {
 
   @ParameterizedTest(name = "retry {0}, random {1} -> {2} ms")
   @CsvSource({
+    "0, 0.0, 100",
     "1, 0.5, 160",
     "2, 0.5, 256",
     "3, 0.5, 409",
@@ -255,7 +257,7 @@ class BundlePollerTest {
     "1, 1.0, 192",
     "20, 1.0, 2400",
   })
-  void retryBackoffGrowsBy1point6WithJitterUpToMaxDelay(int retries, double random, long ms) {
+  void retryBackoffStartsAtBaseAndGrowsBy1point6WithJitterUpToMaxDelay(int retries, double random, long ms) {
     Duration d = BundlePoller.retryDelay(Duration.ofMillis(100), Duration.ofSeconds(2), retries,
         new FixedRandom(random));
     assertEquals(ms, d.toMillis());
