@@ -67,11 +67,11 @@ final class TarGzReader {
       verifyChecksum(header);
       char type = (char) (header[156] & 0xff);
       String headerName = headerName(header);
-      long size = paxSize != null ? paxSize : parseSize(header, headerName);
+      long headerSize = parseSize(header, headerName);
       String name = paxPath != null ? paxPath : longName != null ? longName : headerName;
       switch (type) {
         case 'x' -> {
-          byte[] meta = readMeta(in, size, headerName, "PAX header");
+          byte[] meta = readMeta(in, headerSize, headerName, "PAX header");
           PaxRecords pax = PaxRecords.parse(meta, headerName);
           paxPath = pax.path();
           paxSize = pax.size();
@@ -79,20 +79,22 @@ final class TarGzReader {
         }
         case 'g' -> {
           // Global PAX records carry nothing a bundle needs (mtime, charset); read and drop.
-          readMeta(in, size, headerName, "PAX global header");
+          readMeta(in, headerSize, headerName, "PAX global header");
           continue;
         }
         case 'L' -> {
-          longName = cString(readMeta(in, size, headerName, "GNU long name"));
+          longName = cString(readMeta(in, headerSize, headerName, "GNU long name"));
           continue;
         }
         case 'K' -> {
-          String target = cString(readMeta(in, size, headerName, "GNU long link name"));
+          String target = cString(readMeta(in, headerSize, headerName, "GNU long link name"));
           throw BundleException.at(EntryPaths.show(name), "link entries are not allowed (to "
               + EntryPaths.show(target) + ")");
         }
         default -> {}
       }
+      // A PAX size record overrides the header's (which tops out at 8 GiB).
+      long size = paxSize != null ? paxSize : headerSize;
       longName = null;
       paxPath = null;
       paxSize = null;

@@ -135,6 +135,14 @@ class BundleLoaderTest {
   }
 
   @Test
+  void consecutivePaxHeadersTheLastOneWins() throws Exception {
+    Bundle b = loader.loadArchive(TarGz.archive().pax("first/data.json").pax("a/data.json")
+        .file("ignored", "1").build(), "t");
+    assertEquals(Optional.of(JSON.readTree("1")), b.dataAt(List.of("a")));
+    assertEquals(Optional.empty(), b.dataAt(List.of("first")));
+  }
+
+  @Test
   void longNamesOverAHundredBytesRoundTrip() throws Exception {
     String dir = "d".repeat(60) + "/" + "e".repeat(60);
     Bundle b = loader.loadArchive(TarGz.archive().file("/" + dir + "/data.json", "[1]").build(),
