@@ -1,16 +1,18 @@
 package dev.tollgate.authz.policy.bundle;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
 /**
@@ -81,17 +83,21 @@ public final class BundlePoller implements AutoCloseable {
       // failed for a passing reason is fetched and checked again in full.
       etag = null;
       outcome = new PollOutcome.Failed(e);
-    } finally {
-      pollLock.unlock();
     }
     try {
-      switch (outcome) {
-        case PollOutcome.Activated a -> listener.activated(a.bundle());
-        case PollOutcome.NotModified n -> listener.notModified();
-        case PollOutcome.Failed f -> listener.failed(f.error());
+      // Told under the poll lock, so the listener hears outcomes in the order they happened;
+      // a poll cut short by close() is not reported.
+      if (!isClosed()) {
+        switch (outcome) {
+          case PollOutcome.Activated a -> listener.activated(a.bundle());
+          case PollOutcome.NotModified n -> listener.notModified();
+          case PollOutcome.Failed f -> listener.failed(f.error());
+        }
       }
     } catch (RuntimeException e) {
       // A faulty listener must not stop polling.
+    } finally {
+      pollLock.unlock();
     }
     return outcome;
   }
@@ -126,44 +132,46 @@ public final class BundlePoller implements AutoCloseable {
       request.header("If-None-Match", tag);
     }
     bearerToken(source).ifPresent(t -> request.header("Authorization", "Bearer " + t));
-    HttpResponse<InputStream> response;
+    long cap = loader.options().limits().maxTotalBytes();
+    CompletableFuture<HttpResponse<byte[]>> call =
+        client.sendAsync(request.build(), CappedBody.handler(cap));
+    HttpResponse<byte[]> response;
     try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (HttpTimeoutException e) {
-      throw BundleException.of("bundle download from " + source.url() + " timed out");
-    } catch (IOException e) {
-      throw BundleException.of("bundle download from " + source.url() + " failed: "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      // The deadline covers the whole response, body included, so a server that stalls
+      // mid-body cannot hold the poller.
+      response = call.get(source.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw BundleException.of("bundle download from " + source.url() + " timed out after "
+          + source.requestTimeout());
     } catch (InterruptedException e) {
+      call.cancel(true);
       Thread.currentThread().interrupt();
       throw BundleException.of("bundle download from " + source.url() + " was interrupted");
-    }
-    try (InputStream body = response.body()) {
-      int status = response.statusCode();
-      if (status == 304) {
-        return new PollOutcome.NotModified();
-      }
-      if (status != 200) {
-        throw BundleException.of("bundle download from " + source.url()
-            + " failed: server responded with HTTP " + status);
-      }
-      long cap = loader.options().limits().maxTotalBytes();
-      byte[] archive = body.readNBytes((int) cap + 1);
-      if (archive.length > cap) {
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof CappedBody.TooLarge) {
         throw BundleException.of("bundle download from " + source.url() + " exceeds "
             + cap + " bytes (maxTotalBytes)");
       }
-      Bundle bundle = loader.loadArchive(archive, source.url().toString());
-      String newTag = response.headers().firstValue("ETag").orElse(null);
-      synchronized (lock) {
-        current = bundle;
-        etag = newTag;
-      }
-      return new PollOutcome.Activated(bundle, newTag == null ? "" : newTag);
-    } catch (IOException e) {
       throw BundleException.of("bundle download from " + source.url() + " failed: "
-          + e.getMessage());
+          + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
     }
+    int status = response.statusCode();
+    if (status == 304) {
+      return new PollOutcome.NotModified();
+    }
+    if (status != 200) {
+      throw BundleException.of("bundle download from " + source.url()
+          + " failed: server responded with HTTP " + status);
+    }
+    Bundle bundle = loader.loadArchive(response.body(), source.url().toString());
+    String newTag = response.headers().firstValue("ETag").orElse(null);
+    synchronized (lock) {
+      current = bundle;
+      etag = newTag;
+    }
+    return new PollOutcome.Activated(bundle, newTag == null ? "" : newTag);
   }
 
   private static Optional<String> bearerToken(HttpBundleSource source) throws BundleException {

@@ -86,8 +86,12 @@ class BundlePollerTest {
         + server.getAddress().getPort() + "/bundles/bank-a.tar.gz");
   }
 
+  private final java.util.concurrent.CountDownLatch release =
+      new java.util.concurrent.CountDownLatch(1);
+
   @AfterEach
   void stopServer() {
+    release.countDown();
     server.stop(0);
   }
 
@@ -200,6 +204,27 @@ class BundlePollerTest {
     try (BundlePoller p = new BundlePoller(source(), small, listener)) {
       PollOutcome.Failed f = assertInstanceOf(PollOutcome.Failed.class, p.pollOnce());
       assertTrue(f.error().getMessage().contains("exceeds 4096 bytes"), f.error().getMessage());
+    }
+  }
+
+  @Test
+  void aServerThatStallsMidBodyTimesOut() {
+    server.createContext("/stall", exchange -> {
+      exchange.sendResponseHeaders(200, 100_000);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(new byte[10]);
+        out.flush();
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    HttpBundleSource stalling = HttpBundleSource.of(url.resolve("/stall"))
+        .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300));
+    try (BundlePoller p = poller(stalling)) {
+      PollOutcome.Failed f = assertInstanceOf(PollOutcome.Failed.class, p.pollOnce());
+      assertTrue(f.error().getMessage().contains("timed out after PT0.3S"),
+          f.error().getMessage());
     }
   }
 
