@@ -35,9 +35,10 @@ public class BundleLoadBenchmark {
     files.put("/.manifest", "{\"revision\":\"bench\",\"roots\":[\"bank\"]}");
     StringBuilder data = new StringBuilder("{\"users\":[");
     for (int i = 0; i < users; i++) {
-      data.append(i == 0 ? "" : ",").append("{\"id\":\"user-").append(i)
-          .append("\",\"roles\":[\"teller\",\"auditor\"],\"limit\":").append(i * 10)
-          .append(",\"active\":true}");
+      // Keys in canonical (sorted) order: the test signer hashes raw bytes.
+      data.append(i == 0 ? "" : ",").append("{\"active\":true,\"id\":\"user-").append(i)
+          .append("\",\"limit\":").append(i * 10)
+          .append(",\"roles\":[\"teller\",\"auditor\"]}");
     }
     files.put("/bank/a/data.json", data.append("]}").toString());
     for (int m = 0; m < 50; m++) {
