@@ -27,7 +27,8 @@ public final class Bundle {
     this.source = Objects.requireNonNull(source, "source");
     this.manifest = Objects.requireNonNull(manifest, "manifest");
     this.modules = List.copyOf(modules);
-    this.data = data.deepCopy();
+    // The loader hands over a tree nobody else holds; accessors hand out copies.
+    this.data = data;
     this.wasmModules = List.copyOf(wasmModules);
     this.signatureVerified = signatureVerified;
   }

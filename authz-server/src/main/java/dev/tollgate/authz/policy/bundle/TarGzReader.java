@@ -98,6 +98,9 @@ final class TarGzReader {
       longName = null;
       paxPath = null;
       paxSize = null;
+      if ((type == '0' || type == '\0') && name.endsWith("/") && size == 0) {
+        type = '5'; // pre-POSIX archives mark directories only by the trailing slash
+      }
       switch (type) {
         case '0', '\0', '7' -> {
           String path = EntryPaths.normalizeFile(name);

@@ -122,6 +122,8 @@ class BundleLoaderTest {
         Arguments.of("dot-slash (GNU tar)", TarGz.archive().dir("./").dir("./a/")
             .file("./a/data.json", "1")),
         Arguments.of("plain relative", TarGz.archive().dir("a").file("a/data.json", "1")),
+        Arguments.of("pre-POSIX directory entry", TarGz.archive()
+            .entry("a/", '0', new byte[0], "", 0).file("a/data.json", "1")),
         Arguments.of("PAX long path", TarGz.archive().pax("a/data.json").file("ignored", "1")),
         Arguments.of("GNU long name", TarGz.archive().gnuLongName("a/data.json")
             .file("ignored", "1")));
