@@ -50,7 +50,10 @@ public final class BundlePoller implements AutoCloseable {
         source instanceof HttpBundleSource http
             ? HttpClient.newBuilder()
                 .connectTimeout(http.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // The JDK client would resend the Authorization header to wherever a redirect
+                // points; with a token configured, redirects are refused instead.
+                .followRedirects(hasToken(http)
+                    ? HttpClient.Redirect.NEVER : HttpClient.Redirect.NORMAL)
                 .build()
             : null,
         RandomGenerator.getDefault(), true);
@@ -162,8 +165,10 @@ public final class BundlePoller implements AutoCloseable {
       return new PollOutcome.NotModified();
     }
     if (status != 200) {
+      String hint = status / 100 == 3 && hasToken(source)
+          ? " (redirects are not followed when a bearer token is configured)" : "";
       throw BundleException.of("bundle download from " + source.url()
-          + " failed: server responded with HTTP " + status);
+          + " failed: server responded with HTTP " + status + hint);
     }
     Bundle bundle = loader.loadArchive(response.body(), source.url().toString());
     String newTag = response.headers().firstValue("ETag").orElse(null);
@@ -172,6 +177,10 @@ public final class BundlePoller implements AutoCloseable {
       etag = newTag;
     }
     return new PollOutcome.Activated(bundle, newTag == null ? "" : newTag);
+  }
+
+  private static boolean hasToken(HttpBundleSource source) {
+    return source.bearerToken().isPresent() || source.bearerTokenFile().isPresent();
   }
 
   private static Optional<String> bearerToken(HttpBundleSource source) throws BundleException {

@@ -197,6 +197,27 @@ class BundlePollerTest {
   }
 
   @Test
+  void redirectsAreFollowedButNotWithABearerToken() {
+    server.createContext("/moved", exchange -> {
+      exchange.getResponseHeaders().add("Location", url.toString());
+      exchange.sendResponseHeaders(302, -1);
+      exchange.close();
+    });
+    HttpBundleSource moved = HttpBundleSource.of(url.resolve("/moved"))
+        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
+    replies.add(new Reply(200, null, bundle("r1")));
+    try (BundlePoller p = poller(moved)) {
+      assertInstanceOf(PollOutcome.Activated.class, p.pollOnce());
+    }
+    try (BundlePoller p = poller(moved.withBearerToken("t0ken"))) {
+      PollOutcome.Failed f = assertInstanceOf(PollOutcome.Failed.class, p.pollOnce());
+      assertTrue(f.error().getMessage().contains("HTTP 302 (redirects are not followed when a "
+          + "bearer token is configured)"), f.error().getMessage());
+    }
+    assertEquals(1, seen.size());
+  }
+
+  @Test
   void downloadsOverTheSizeLimitAreRefused() {
     replies.add(new Reply(200, null, new byte[5000]));
     BundleLoader small = new BundleLoader(BundleOptions.DEFAULT.withLimits(
