@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param wasm the manifest's wasm resolvers: which module answers which entrypoint
  * @param regoVersion the manifest's {@code rego_version} (0 or 1), if given
  * @param fileRegoVersions per-file {@code rego_version} overrides (glob pattern to version)
+ * @param metadata the manifest's free-form {@code metadata} object (empty when absent)
  */
 public record Manifest(
     String revision,
@@ -26,7 +27,7 @@ public record Manifest(
     List<WasmResolver> wasm,
     Optional<Integer> regoVersion,
     Map<String, Integer> fileRegoVersions,
-    JsonNode metadataTree) {
+    ObjectNode metadata) {
 
   /** One entry of the manifest's {@code wasm} list. */
   public record WasmResolver(String entrypoint, String module) {
@@ -45,18 +46,13 @@ public record Manifest(
     wasm = List.copyOf(wasm);
     Objects.requireNonNull(regoVersion, "regoVersion");
     fileRegoVersions = Map.copyOf(fileRegoVersions);
-    metadataTree = metadataTree.deepCopy();
+    metadata = metadata.deepCopy();
   }
 
-  /** The manifest's free-form {@code metadata} object (a copy; empty when absent). */
-  public ObjectNode metadata() {
-    return (ObjectNode) metadataTree.deepCopy();
-  }
-
-  /** Same as {@link #metadata()}; the component accessor also hands out a copy. */
+  /** The manifest's {@code metadata} object (a copy). */
   @Override
-  public JsonNode metadataTree() {
-    return metadataTree.deepCopy();
+  public ObjectNode metadata() {
+    return metadata.deepCopy();
   }
 
   static Manifest parse(String path, JsonNode node) throws BundleException {
@@ -139,7 +135,7 @@ public record Manifest(
     } else if (!metadata.isObject()) {
       throw BundleException.at(path, "manifest 'metadata' must be an object");
     }
-    return new Manifest(revision, roots, wasm, regoVersion, fileVersions, metadata);
+    return new Manifest(revision, roots, wasm, regoVersion, fileVersions, (ObjectNode) metadata);
   }
 
   private static String text(String path, JsonNode obj, String field, int index)
