@@ -33,13 +33,11 @@ final class Documents {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final ObjectMapper json;
-  private final long maxNodes;
   private final ObjectMapper yaml;
 
   Documents(BundleLimits limits) {
     JsonFactory jf = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
     json = configure(new ObjectMapper(jf));
-    maxNodes = limits.maxFileBytes();
     LoaderOptions loader = new LoaderOptions();
     // SnakeYAML caps documents at 3 MB by default; the bundle limits decide instead.
     loader.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, limits.maxFileBytes()));
@@ -74,7 +72,8 @@ final class Documents {
       if (p.nextToken() == null) {
         return NODES.nullNode(); // an empty YAML document is null, as in OPA
       }
-      return new YamlTree(p, path, Math.max(10_000, maxNodes)).value();
+      // Aliases may add about as many values as the text itself could spell out.
+      return new YamlTree(p, path, Math.max(10_000, bytes.length)).value();
     } catch (JsonProcessingException e) {
       throw BundleException.at(path, "invalid YAML" + where(e.getLocation()) + ": "
           + firstLine(e.getOriginalMessage()));
@@ -86,14 +85,16 @@ final class Documents {
     }
   }
 
-  /** Builds a tree from YAML events, expanding anchors and aliases within a node budget. */
+  /** Builds a tree from YAML events, expanding aliases within a budget of added values. */
   private static final class YamlTree {
     private final YAMLParser p;
     private final String path;
     private final Map<String, JsonNode> anchors = new HashMap<>();
+    private final long limit;
     private long budget;
 
     YamlTree(YAMLParser p, String path, long budget) {
+      this.limit = budget;
       this.p = p;
       this.path = path;
       this.budget = budget;
@@ -149,7 +150,6 @@ final class Documents {
         default -> throw BundleException.at(path, "invalid YAML" + where(p.currentLocation())
             + ": unexpected " + p.currentToken());
       };
-      spend(1);
       if (anchor != null) {
         anchors.put(anchor.toString(), node);
       }
@@ -159,7 +159,8 @@ final class Documents {
     private void spend(long nodes) throws BundleException {
       budget -= nodes;
       if (budget < 0) {
-        throw BundleException.at(path, "YAML expands to too many values (alias expansion limit)");
+        throw BundleException.at(path, "YAML aliases expand to more than " + limit
+            + " values");
       }
     }
 
