@@ -43,24 +43,39 @@ public final class BundleLoader {
     return options;
   }
 
-  /** Loads a bundle directory, or a {@code .tar.gz} archive file, at {@code path}. */
+  /**
+   * Loads a bundle directory, or a {@code .tar.gz} archive file, at {@code path}. The path
+   * itself may be a symbolic link (as Kubernetes volume mounts are); links inside a bundle
+   * directory are refused.
+   */
   public Bundle load(Path path) throws BundleException {
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      return loadDirectory(path);
+    Path real = realPath(path);
+    if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+      return assemble(path.toString(), new DirectoryReader(options.limits()).read(real));
     }
-    if (!Files.isRegularFile(path)) {
-      throw BundleException.of("bundle " + path + " does not exist or is not a file or directory");
+    if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+      throw BundleException.of("bundle " + path + " is not a file or directory");
     }
-    try (InputStream in = Files.newInputStream(path)) {
+    try (InputStream in = Files.newInputStream(real)) {
       return loadArchive(in, path.toString());
     } catch (IOException e) {
       throw BundleException.of("cannot read bundle " + path + ": " + e.getMessage());
     }
   }
 
-  /** Loads a bundle directory. */
+  /** Loads a bundle directory (the path itself may be a symbolic link). */
   public Bundle loadDirectory(Path dir) throws BundleException {
-    return assemble(dir.toString(), new DirectoryReader(options.limits()).read(dir));
+    return assemble(dir.toString(), new DirectoryReader(options.limits()).read(realPath(dir)));
+  }
+
+  private static Path realPath(Path path) throws BundleException {
+    try {
+      return path.toRealPath();
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw BundleException.of("bundle " + path + " does not exist");
+    } catch (IOException e) {
+      throw BundleException.of("cannot read bundle " + path + ": " + e.getMessage());
+    }
   }
 
   /** Loads a gzip-compressed tar archive. {@code source} names it in messages. */

@@ -28,11 +28,16 @@ final class FileFingerprint {
       throw new IllegalStateException(e);
     }
     try {
-      BasicFileAttributes top = Files.readAttributes(path, BasicFileAttributes.class,
+      // Follow the configured path, as the loader does: a Kubernetes volume update swaps the
+      // link target, and the target's own name then changes the fingerprint.
+      Path real = path.toRealPath();
+      md.update((real + "\n").getBytes(StandardCharsets.UTF_8));
+      BasicFileAttributes top = Files.readAttributes(real, BasicFileAttributes.class,
           LinkOption.NOFOLLOW_LINKS);
       if (!top.isDirectory()) {
         add(md, "", top);
       } else {
+        path = real;
         List<Path> entries = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(path)) {
           // One past the limit is enough: the loader will refuse the directory anyway.

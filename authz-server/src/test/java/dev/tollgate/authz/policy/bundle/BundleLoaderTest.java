@@ -224,6 +224,19 @@ class BundleLoaderTest {
   }
 
   @Test
+  void theConfiguredPathMayBeASymlinkAsInKubernetesMounts(@TempDir Path dir) throws Exception {
+    Path data = Files.createDirectories(dir.resolve("..2026_11_29/bundle"));
+    Files.writeString(data.resolve(".manifest"), "{\"revision\": \"k8s\"}");
+    Files.write(dir.resolve("..2026_11_29/bundle.tar.gz"), layoutArchive());
+    Path dirLink = Files.createSymbolicLink(dir.resolve("bundle"), data);
+    Path fileLink = Files.createSymbolicLink(dir.resolve("bundle.tar.gz"),
+        dir.resolve("..2026_11_29/bundle.tar.gz"));
+    assertEquals("k8s", loader.load(dirLink).revision());
+    assertEquals("k8s", loader.loadDirectory(dirLink).revision());
+    assertLayout(loader.load(fileLink));
+  }
+
+  @Test
   void missingSourceIsAClearError(@TempDir Path dir) {
     BundleException e = assertThrows(BundleException.class,
         () -> loader.load(dir.resolve("nope.tar.gz")));

@@ -62,6 +62,22 @@ class FilePollingTest {
   }
 
   @Test
+  void aSwappedSymlinkTargetIsAChange(@TempDir Path dir) throws Exception {
+    Path v1 = dir.resolve("..v1.tar.gz");
+    Path v2 = dir.resolve("..v2.tar.gz");
+    write(v1, BundlePollerTest.bundle("r1"), 1);
+    write(v2, BundlePollerTest.bundle("r2"), 1);
+    Path link = Files.createSymbolicLink(dir.resolve("bundle.tar.gz"), v1);
+    try (BundlePoller p = new BundlePoller(FileBundleSource.of(link), loader, listener)) {
+      assertInstanceOf(PollOutcome.Activated.class, p.pollOnce());
+      Files.delete(link);
+      Files.createSymbolicLink(link, v2);
+      assertInstanceOf(PollOutcome.Activated.class, p.pollOnce());
+      assertEquals("r2", p.current().orElseThrow().revision());
+    }
+  }
+
+  @Test
   void missingFileIsAFailure(@TempDir Path dir) {
     try (BundlePoller p = new BundlePoller(FileBundleSource.of(dir.resolve("none.tar.gz")),
         loader, listener)) {
