@@ -12,13 +12,23 @@ public final class BundleException extends Exception {
   private final String entry;
   private final String reason;
 
-  BundleException(String entry, String reason) {
+  /** A bundle-level problem, e.g. raised by a {@link BundleActivator}. */
+  public BundleException(String reason) {
+    this(null, reason);
+  }
+
+  /**
+   * A problem with one entry of the bundle.
+   *
+   * @param entry slash-rooted path of the entry, or null for the bundle as a whole
+   */
+  public BundleException(String entry, String reason) {
     super(entry == null ? reason : entry + ": " + reason);
     this.entry = entry;
     this.reason = reason;
   }
 
-  BundleException(String entry, String reason, Throwable cause) {
+  public BundleException(String entry, String reason, Throwable cause) {
     super(entry == null ? reason : entry + ": " + reason, cause);
     this.entry = entry;
     this.reason = reason;

@@ -33,6 +33,7 @@ public final class BundlePoller implements AutoCloseable {
   private final BundleSource source;
   private final BundleLoader loader;
   private final BundleListener listener;
+  private final BundleActivator activator;
   private final HttpClient client;
   private final RandomGenerator random;
   private final boolean ownsClient;
@@ -46,7 +47,16 @@ public final class BundlePoller implements AutoCloseable {
   private boolean closed;
 
   public BundlePoller(BundleSource source, BundleLoader loader, BundleListener listener) {
-    this(source, loader, listener,
+    this(source, loader, BundleActivator.NONE, listener);
+  }
+
+  /**
+   * A poller whose bundles must also pass {@code activator} (e.g. compile for the tenant)
+   * before they become current.
+   */
+  public BundlePoller(BundleSource source, BundleLoader loader, BundleActivator activator,
+      BundleListener listener) {
+    this(source, loader, activator, listener,
         source instanceof HttpBundleSource http
             ? HttpClient.newBuilder()
                 .connectTimeout(http.connectTimeout())
@@ -59,11 +69,12 @@ public final class BundlePoller implements AutoCloseable {
         RandomGenerator.getDefault(), true);
   }
 
-  BundlePoller(BundleSource source, BundleLoader loader, BundleListener listener,
-      HttpClient client, RandomGenerator random, boolean ownsClient) {
+  BundlePoller(BundleSource source, BundleLoader loader, BundleActivator activator,
+      BundleListener listener, HttpClient client, RandomGenerator random, boolean ownsClient) {
     this.source = Objects.requireNonNull(source, "source");
     this.loader = Objects.requireNonNull(loader, "loader");
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.activator = Objects.requireNonNull(activator, "activator");
     this.client = client;
     this.random = random;
     this.ownsClient = ownsClient;
@@ -118,6 +129,7 @@ public final class BundlePoller implements AutoCloseable {
       return new PollOutcome.NotModified();
     }
     Bundle bundle = loader.load(file.path());
+    activate(bundle);
     synchronized (lock) {
       current = bundle;
       etag = fingerprint;
@@ -171,12 +183,22 @@ public final class BundlePoller implements AutoCloseable {
           + " failed: server responded with HTTP " + status + hint);
     }
     Bundle bundle = loader.loadArchive(response.body(), source.url().toString());
+    activate(bundle);
     String newTag = response.headers().firstValue("ETag").orElse(null);
     synchronized (lock) {
       current = bundle;
       etag = newTag;
     }
     return new PollOutcome.Activated(bundle, newTag == null ? "" : newTag);
+  }
+
+  private void activate(Bundle bundle) throws BundleException {
+    try {
+      activator.activate(bundle);
+    } catch (RuntimeException e) {
+      throw new BundleException(null, "bundle revision '" + bundle.revision()
+          + "' was not activated: " + e, e);
+    }
   }
 
   private static boolean hasToken(HttpBundleSource source) {

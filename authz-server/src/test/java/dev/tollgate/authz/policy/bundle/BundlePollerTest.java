@@ -169,6 +169,31 @@ class BundlePollerTest {
   }
 
   @Test
+  void anActivatorCanRefuseABundleAndTheLastGoodStays() {
+    replies.add(new Reply(200, "\"v1\"", bundle("r1")));
+    replies.add(new Reply(200, "\"v2\"", bundle("does-not-compile")));
+    replies.add(new Reply(200, "\"v3\"", bundle("r3")));
+    List<String> compiled = new CopyOnWriteArrayList<>();
+    BundleActivator compile = b -> {
+      if (b.revision().equals("does-not-compile")) {
+        throw new BundleException("/bank/a/authz.rego", "rego_parse_error: unexpected token");
+      }
+      compiled.add(b.revision());
+    };
+    try (BundlePoller p = new BundlePoller(source(), new BundleLoader(BundleOptions.DEFAULT),
+        compile, listener)) {
+      p.pollOnce();
+      PollOutcome.Failed f = assertInstanceOf(PollOutcome.Failed.class, p.pollOnce());
+      assertEquals(Optional.of("/bank/a/authz.rego"), f.error().entry());
+      assertEquals("r1", p.current().orElseThrow().revision());
+      p.pollOnce();
+      assertEquals("r3", p.current().orElseThrow().revision());
+    }
+    assertEquals(List.of("r1", "r3"), compiled);
+    assertNull(seen.get(2).ifNoneMatch());
+  }
+
+  @Test
   void failureBeforeAnyBundleLeavesNone() {
     replies.add(new Reply(200, null, "not a tarball".getBytes()));
     try (BundlePoller p = poller(source())) {
