@@ -27,6 +27,8 @@
  * an {@link dev.tollgate.authz.policy.bundle.HttpBundleSource} (ETag, 304, OPA's polling delays
  * and backoff, bearer token) or a {@link dev.tollgate.authz.policy.bundle.FileBundleSource},
  * keeps the last good bundle when a poll fails, and reports every outcome to a {@link
- * dev.tollgate.authz.policy.bundle.BundleListener}.
+ * dev.tollgate.authz.policy.bundle.BundleListener}. A {@link
+ * dev.tollgate.authz.policy.bundle.BundleActivator} (the tenant's compile step) may refuse a
+ * valid bundle with the same last-good semantics.
  */
 package dev.tollgate.authz.policy.bundle;
