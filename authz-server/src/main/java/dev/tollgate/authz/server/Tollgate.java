@@ -65,7 +65,7 @@ public final class Tollgate implements AutoCloseable {
     public List<ServerServiceDefinition> services() {
         return List.of(
                 ServerInterceptors.intercept(new AuthorizationService(pipeline), new PeerCertificateInterceptor()),
-                health.getHealthService(),
+                health.getHealthService().bindService(),
                 ProtoReflectionServiceV1.newInstance().bindService());
     }
 
