@@ -19,8 +19,7 @@ final class SpiffeIdParser {
             throw new InvalidSpiffeIdException("SPIFFE ID is longer than " + MAX_BYTES + " bytes");
         }
         if (!text.startsWith(SCHEME)) {
-            int colon = text.indexOf(':');
-            if (colon > 0 && text.substring(0, colon).equalsIgnoreCase("spiffe")) {
+            if (text.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
                 throw new InvalidSpiffeIdException("scheme must be lowercase 'spiffe'");
             }
             throw new InvalidSpiffeIdException("scheme is missing or not 'spiffe://'");
