@@ -63,7 +63,7 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
             try {
                 user = YAML.readTree(file.get().toFile());
             } catch (JacksonException e) {
-                throw new ConfigException(origin + ": not valid YAML (line " + e.getLocation().getLineNr() + ")");
+                throw new ConfigException(origin + ": not valid YAML (line " + (e.getLocation() == null ? -1 : e.getLocation().getLineNr()) + ")");
             } catch (IOException e) {
                 throw new ConfigException(origin + ": cannot read (" + e.getMessage() + ")");
             }

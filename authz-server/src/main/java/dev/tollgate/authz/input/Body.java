@@ -57,8 +57,9 @@ final class Body {
             try {
                 return new Parsed(JSON.readTree(payload), false);
             } catch (JacksonException e) {
-                throw new InvalidRequestException("request body is not valid JSON (line "
-                        + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+                throw new InvalidRequestException("request body is not valid JSON (" + (e.getLocation() == null
+                        ? e.getOriginalMessage()
+                        : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + ")");
             }
         }
         return new Parsed(form(payload), false);

@@ -117,8 +117,8 @@ public final class TenantLoader {
         try {
             node = (hasJson ? JSON : YAML).readTree(file.toFile());
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + ": does not parse (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new IllegalArgumentException(file + ": does not parse (line " + (e.getLocation() == null ? -1 : e.getLocation().getLineNr())
+                    + ", column " + (e.getLocation() == null ? -1 : e.getLocation().getColumnNr()) + ")");
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
         }

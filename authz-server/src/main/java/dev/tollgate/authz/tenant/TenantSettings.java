@@ -34,7 +34,7 @@ public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean 
         try {
             root = YAML.readTree(file.toFile());
         } catch (JacksonException e) {
-            throw new IllegalArgumentException(file + ": not valid YAML (line " + e.getLocation().getLineNr() + ")");
+            throw new IllegalArgumentException(file + ": not valid YAML (line " + (e.getLocation() == null ? -1 : e.getLocation().getLineNr()) + ")");
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
         }
