@@ -24,6 +24,9 @@ final class Fixtures {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The last input document bank-a or bank-b evaluated. */
     static final AtomicReference<JsonNode> LAST_INPUT = new AtomicReference<>();
+    /** "/slow" checks signal SLOW_ENTERED and then wait for RELEASE_SLOW (shutdown tests). */
+    static final java.util.concurrent.CountDownLatch SLOW_ENTERED = new java.util.concurrent.CountDownLatch(1);
+    static final java.util.concurrent.CountDownLatch RELEASE_SLOW = new java.util.concurrent.CountDownLatch(1);
 
     private Fixtures() {
     }
@@ -76,6 +79,15 @@ final class Fixtures {
         try {
             return switch (path) {
                 case "/undefined" -> new EvalResult.Undefined();
+                case "/slow" -> {
+                    SLOW_ENTERED.countDown();
+                    try {
+                        RELEASE_SLOW.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    yield new EvalResult.Defined(JSON.getNodeFactory().booleanNode(true));
+                }
                 case "/error" -> new EvalResult.Failed("division by zero in policy.rego:3");
                 case "/throttle" -> new EvalResult.Defined(JSON.readTree("{\"allowed\": true, \"throttle\": true}"));
                 case "/malformed" -> new EvalResult.Defined(JSON.readTree("{\"allow\": true}"));
