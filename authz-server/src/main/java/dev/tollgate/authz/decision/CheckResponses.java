@@ -1,7 +1,6 @@
 package dev.tollgate.authz.decision;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
@@ -34,22 +33,21 @@ public final class CheckResponses {
     }
 
     /**
-     * @param identity {@code input.identity}-shaped object, or null for anonymous callers
+     * @param identity {@code input.identity} as a metadata value ({@link #value(JsonNode)}), or null for anonymous callers
      * @param tenant   the deciding tenant, or null when none was resolved
      */
-    public static CheckResponse build(Decision decision, String decisionId, String tenant, ObjectNode identity,
+    public static CheckResponse build(Decision decision, String decisionId, String tenant, Value identity,
                                       ResponseHeaders names) {
         Struct.Builder metadata = Struct.newBuilder();
         for (Map.Entry<String, JsonNode> e : decision.dynamicMetadata().properties()) {
             metadata.putFields(e.getKey(), value(e.getValue()));
         }
         metadata.putFields("decision_id", string(decisionId));
-        metadata.putFields("reason", string(decision.reason().code()));
+        metadata.putFields("reason", constant(decision.reason().code()));
         if (tenant != null) {
-            metadata.putFields("tenant", string(tenant));
+            metadata.putFields("tenant", constant(tenant));
         }
-        metadata.putFields("identity", identity == null ? Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build()
-                : value(identity));
+        metadata.putFields("identity", identity == null ? NULL : identity);
         CheckResponse.Builder response = CheckResponse.newBuilder().setDynamicMetadata(metadata);
         if (decision.allowed()) {
             OkHttpResponse.Builder ok = OkHttpResponse.newBuilder();
@@ -88,11 +86,28 @@ public final class CheckResponses {
                 .setHeader(HeaderValue.newBuilder().setKey(name).setValue(value)).build();
     }
 
+    private static final Value NULL = Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
+    private static final java.util.concurrent.ConcurrentHashMap<String, Value> CONSTANTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Reason codes and tenant names: few distinct values, so their Values are kept. */
+    private static Value constant(String s) {
+        Value v = CONSTANTS.get(s);
+        if (v == null) {
+            v = string(s);
+            if (CONSTANTS.size() < 1024) {
+                CONSTANTS.put(s, v);
+            }
+        }
+        return v;
+    }
+
     private static Value string(String s) {
         return Value.newBuilder().setStringValue(s).build();
     }
 
-    static Value value(JsonNode node) {
+    /** A JSON value as a protobuf {@link Value} (numbers become doubles, as in Struct). */
+    public static Value value(JsonNode node) {
         Value.Builder v = Value.newBuilder();
         switch (node.getNodeType()) {
             case BOOLEAN -> v.setBoolValue(node.booleanValue());

@@ -15,10 +15,18 @@ import java.util.Optional;
 public final class IdentityResolver {
     static final String XFCC_HEADER = "x-forwarded-client-cert";
 
+    private static final int MEMO_LIMIT = 10_000;
+
     private final IdentityPolicy policy;
+    // Mesh callers repeat: an accepted ID string is parsed and checked once per source.
+    private final java.util.EnumMap<IdentitySource, java.util.concurrent.ConcurrentHashMap<String, IdentityResult.Found>>
+            accepted = new java.util.EnumMap<>(IdentitySource.class);
 
     public IdentityResolver(IdentityPolicy policy) {
         this.policy = policy;
+        for (IdentitySource s : IdentitySource.values()) {
+            accepted.put(s, new java.util.concurrent.ConcurrentHashMap<>());
+        }
     }
 
     public IdentityResult resolve(AttributeContext attributes, Optional<X509Certificate> peerCertificate) {
@@ -51,6 +59,11 @@ public final class IdentityResolver {
             if (candidate == null) {
                 continue;
             }
+            var memo = accepted.get(source);
+            IdentityResult.Found known = memo.get(candidate);
+            if (known != null) {
+                return known;
+            }
             SpiffeId id;
             try {
                 id = SpiffeIdParser.parse(candidate);
@@ -61,7 +74,12 @@ public final class IdentityResolver {
                 return new IdentityResult.Invalid(source,
                         source.wireName() + ": trust domain '" + id.trustDomain() + "' is not allowed");
             }
-            return new IdentityResult.Found(new CallerIdentity(id, source));
+            IdentityResult.Found found = new IdentityResult.Found(new CallerIdentity(id, source));
+            if (memo.size() >= MEMO_LIMIT) {
+                memo.clear();
+            }
+            memo.put(candidate, found);
+            return found;
         }
         return new IdentityResult.Missing(untrustedXfccSeen
                 ? "no caller identity (x-forwarded-client-cert is present but not trusted)"

@@ -15,7 +15,8 @@ final class SpiffeIdParser {
         if (text == null || text.isEmpty()) {
             throw new InvalidSpiffeIdException("SPIFFE ID is empty");
         }
-        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+        // A char is at most 3 UTF-8 bytes, so only long strings need encoding to be measured.
+        if (text.length() * 3 > MAX_BYTES && text.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
             throw new InvalidSpiffeIdException("SPIFFE ID is longer than " + MAX_BYTES + " bytes");
         }
         if (!text.startsWith(SCHEME)) {
@@ -31,10 +32,14 @@ final class SpiffeIdParser {
         checkPath(path);
         Optional<String> namespace = Optional.empty();
         Optional<String> serviceAccount = Optional.empty();
-        String[] segments = path.isEmpty() ? new String[0] : path.substring(1).split("/", -1);
-        if (segments.length == 4 && segments[0].equals("ns") && segments[2].equals("sa")) {
-            namespace = Optional.of(segments[1]);
-            serviceAccount = Optional.of(segments[3]);
+        // Kubernetes shape: exactly /ns/<namespace>/sa/<service account>.
+        if (path.startsWith("/ns/")) {
+            int nsEnd = path.indexOf('/', 4);
+            if (nsEnd > 4 && path.startsWith("/sa/", nsEnd) && path.indexOf('/', nsEnd + 4) < 0
+                    && path.length() > nsEnd + 4) {
+                namespace = Optional.of(path.substring(4, nsEnd));
+                serviceAccount = Optional.of(path.substring(nsEnd + 4));
+            }
         }
         return new SpiffeId(text, trustDomain, path, namespace, serviceAccount);
     }

@@ -33,7 +33,7 @@ final class AttributesJson {
     }
 
     static ObjectNode attributes(AttributeContext a) {
-        ObjectNode o = F.objectNode();
+        ObjectNode o = CompactObjectMap.object(8);
         if (a.hasSource()) {
             o.set("source", peer(a.getSource()));
         }
@@ -53,7 +53,7 @@ final class AttributesJson {
             o.set("routeMetadataContext", metadata(a.getRouteMetadataContext()));
         }
         if (a.hasTlsSession()) {
-            ObjectNode tls = F.objectNode();
+            ObjectNode tls = CompactObjectMap.object(4);
             putIfNotEmpty(tls, "sni", a.getTlsSession().getSni());
             o.set("tlsSession", tls);
         }
@@ -61,7 +61,7 @@ final class AttributesJson {
     }
 
     private static ObjectNode peer(AttributeContext.Peer p) {
-        ObjectNode o = F.objectNode();
+        ObjectNode o = CompactObjectMap.object(4);
         if (p.hasAddress()) {
             o.set("address", address(p.getAddress()));
         }
@@ -75,11 +75,11 @@ final class AttributesJson {
     }
 
     private static ObjectNode address(Address a) {
-        ObjectNode o = F.objectNode();
+        ObjectNode o = CompactObjectMap.object(4);
         switch (a.getAddressCase()) {
             case SOCKET_ADDRESS -> {
                 SocketAddress s = a.getSocketAddress();
-                ObjectNode so = F.objectNode();
+                ObjectNode so = CompactObjectMap.object(4);
                 if (s.getProtocolValue() != 0) {
                     so.put("protocol", s.getProtocol().name());
                 }
@@ -98,7 +98,7 @@ final class AttributesJson {
             }
             case PIPE -> {
                 Pipe p = a.getPipe();
-                ObjectNode po = F.objectNode();
+                ObjectNode po = CompactObjectMap.object(4);
                 putIfNotEmpty(po, "path", p.getPath());
                 if (p.getMode() != 0) {
                     po.put("mode", p.getMode());
@@ -107,7 +107,7 @@ final class AttributesJson {
             }
             case ENVOY_INTERNAL_ADDRESS -> {
                 EnvoyInternalAddress e = a.getEnvoyInternalAddress();
-                ObjectNode eo = F.objectNode();
+                ObjectNode eo = CompactObjectMap.object(4);
                 if (e.hasServerListenerName()) {
                     eo.put("serverListenerName", e.getServerListenerName());
                 }
@@ -121,7 +121,7 @@ final class AttributesJson {
     }
 
     private static ObjectNode request(AttributeContext.Request r) {
-        ObjectNode o = F.objectNode();
+        ObjectNode o = CompactObjectMap.object(4);
         if (r.hasTime()) {
             o.put("time", timestamp(r.getTime()));
         }
@@ -132,14 +132,14 @@ final class AttributesJson {
     }
 
     private static ObjectNode http(AttributeContext.HttpRequest h) {
-        ObjectNode o = F.objectNode();
+        ObjectNode o = CompactObjectMap.object(10);
         putIfNotEmpty(o, "id", h.getId());
         putIfNotEmpty(o, "method", h.getMethod());
         if (h.getHeadersCount() > 0) {
             o.set("headers", stringMap(h.getHeadersMap()));
         }
         if (h.hasHeaderMap()) {
-            ObjectNode hm = F.objectNode();
+            ObjectNode hm = CompactObjectMap.object(4);
             if (h.getHeaderMap().getHeadersCount() > 0) {
                 ArrayNode list = hm.putArray("headers");
                 for (HeaderValue v : h.getHeaderMap().getHeadersList()) {
@@ -170,7 +170,7 @@ final class AttributesJson {
     }
 
     private static ObjectNode metadata(Metadata m) {
-        ObjectNode o = F.objectNode();
+        ObjectNode o = CompactObjectMap.object(4);
         if (m.getFilterMetadataCount() > 0) {
             ObjectNode fm = o.putObject("filterMetadata");
             for (Map.Entry<String, Struct> e : m.getFilterMetadataMap().entrySet()) {
@@ -190,7 +190,7 @@ final class AttributesJson {
     }
 
     static ObjectNode struct(Struct s) {
-        ObjectNode o = F.objectNode();
+        ObjectNode o = CompactObjectMap.object(s.getFieldsCount());
         for (Map.Entry<String, Value> e : s.getFieldsMap().entrySet()) {
             o.set(e.getKey(), value(e.getValue()));
         }
@@ -216,10 +216,9 @@ final class AttributesJson {
     }
 
     private static ObjectNode stringMap(Map<String, String> map) {
-        ObjectNode o = F.objectNode();
-        for (Map.Entry<String, String> e : map.entrySet()) {
-            o.put(e.getKey(), e.getValue());
-        }
+        ObjectNode o = CompactObjectMap.object(map.size());
+        // forEach, not entrySet(): the unmodifiable map protobuf returns wraps every entry it iterates.
+        map.forEach(o::put);
         return o;
     }
 

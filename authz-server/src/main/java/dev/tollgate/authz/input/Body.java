@@ -66,7 +66,7 @@ final class Body {
     }
 
     private static ObjectNode form(String payload) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ObjectNode out = CompactObjectMap.object(4);
         for (String pair : payload.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;

@@ -1,6 +1,5 @@
 package dev.tollgate.authz.input;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.authz.identity.CallerIdentity;
 import dev.tollgate.authz.identity.SpiffeId;
@@ -14,8 +13,6 @@ import java.util.Optional;
  * {@code identity} and {@code tenant}. Pure: no I/O, no clock.
  */
 public final class InputDocuments {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final ObjectNode VERSION = F.objectNode().put("ext_authz", "v3").put("encoding", "protojson");
 
     private InputDocuments() {
     }
@@ -25,10 +22,10 @@ public final class InputDocuments {
      */
     public static ObjectNode build(CheckRequest request, Optional<CallerIdentity> identity, String tenant,
                                    InputOptions options) {
-        ObjectNode input = F.objectNode();
+        ObjectNode input = CompactObjectMap.object(8);
         AttributeContext attributes = request.getAttributes();
         input.set("attributes", AttributesJson.attributes(attributes));
-        input.set("version", VERSION.deepCopy());
+        input.set("version", CompactObjectMap.object(2).put("ext_authz", "v3").put("encoding", "protojson"));
         // TCP (network filter) checks carry no HTTP request: decided on identity alone.
         if (attributes.getRequest().hasHttp()) {
             AttributeContext.HttpRequest http = attributes.getRequest().getHttp();
@@ -49,7 +46,7 @@ public final class InputDocuments {
     /** {@code input.identity}: also used as the identity in response dynamic metadata. */
     public static ObjectNode identityJson(CallerIdentity identity) {
         SpiffeId id = identity.id();
-        ObjectNode o = F.objectNode();
+        ObjectNode o = CompactObjectMap.object(6);
         o.put("spiffe_id", id.spiffeId());
         o.put("trust_domain", id.trustDomain());
         o.put("path", id.path());

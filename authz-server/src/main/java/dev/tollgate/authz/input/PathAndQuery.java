@@ -48,7 +48,7 @@ final class PathAndQuery {
     }
 
     static ObjectNode parsedQuery(String rawPathAndQuery) {
-        ObjectNode query = F.objectNode();
+        ObjectNode query = CompactObjectMap.object(4);
         int hash = rawPathAndQuery.indexOf('#');
         String s = hash >= 0 ? rawPathAndQuery.substring(0, hash) : rawPathAndQuery;
         int q = s.indexOf('?');

@@ -22,10 +22,11 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import com.google.protobuf.Value;
 import java.lang.System.Logger.Level;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -57,18 +58,38 @@ public final class CheckPipeline {
     }
 
     /** The decision and what the response is built from; exposed for tests and later telemetry. */
-    public record Outcome(Decision decision, String decisionId, String tenant, ObjectNode identity) {
+    public record Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity) {
     }
 
     public CheckResponse check(CheckRequest request, Optional<X509Certificate> peerCertificate) {
         Outcome o = decide(request, peerCertificate);
-        return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), o.identity(), responseHeaders);
+        return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), identityValue(o.identity()),
+                responseHeaders);
+    }
+
+    private static final int IDENTITY_MEMO_LIMIT = 10_000;
+    // Callers repeat: the metadata Value of an identity is built once, not per check.
+    private final ConcurrentHashMap<CallerIdentity, Value> identityValues = new ConcurrentHashMap<>();
+
+    Value identityValue(CallerIdentity identity) {
+        if (identity == null) {
+            return null;
+        }
+        Value v = identityValues.get(identity);
+        if (v == null) {
+            if (identityValues.size() >= IDENTITY_MEMO_LIMIT) {
+                identityValues.clear();
+            }
+            v = CheckResponses.value(InputDocuments.identityJson(identity));
+            identityValues.put(identity, v);
+        }
+        return v;
     }
 
     public Outcome decide(CheckRequest request, Optional<X509Certificate> peerCertificate) {
         String decisionId = DecisionIds.next();
         String tenantName = null;
-        ObjectNode identityJson = null;
+        CallerIdentity caller = null;
         try {
             AttributeContext attributes = request.getAttributes();
             String oversized = oversizedHeaders(attributes.getRequest().getHttp());
@@ -102,13 +123,13 @@ public final class CheckPipeline {
                     }
                 }
             }
-            identityJson = identity.map(InputDocuments::identityJson).orElse(null);
+            caller = identity.orElse(null);
             ObjectNode input;
             try {
                 input = InputDocuments.build(request, identity, tenantName, inputOptions);
             } catch (InvalidRequestException e) {
                 return new Outcome(Decision.deny(Reason.INVALID_REQUEST, e.getMessage()), decisionId, tenantName,
-                        identityJson);
+                        caller);
             }
             Decision decision = evaluate(tenant.get(), input, decisionId);
             if (decision.allowed()) {
@@ -117,10 +138,10 @@ public final class CheckPipeline {
                     decision = stage.afterAllow(context, decision);
                 }
             }
-            return new Outcome(decision, decisionId, tenantName, identityJson);
+            return new Outcome(decision, decisionId, tenantName, caller);
         } catch (RuntimeException | StackOverflowError e) {
             LOG.log(Level.ERROR, "check " + decisionId + " failed unexpectedly", e);
-            return new Outcome(Decision.deny(Reason.EVALUATION_ERROR, ""), decisionId, tenantName, identityJson);
+            return new Outcome(Decision.deny(Reason.EVALUATION_ERROR, ""), decisionId, tenantName, caller);
         }
     }
 
@@ -148,10 +169,9 @@ public final class CheckPipeline {
     }
 
     private String oversizedHeaders(AttributeContext.HttpRequest http) {
-        long total = 0;
-        for (Map.Entry<String, String> e : http.getHeadersMap().entrySet()) {
-            total += e.getKey().length() + e.getValue().length();
-        }
+        long[] sum = new long[1];
+        http.getHeadersMap().forEach((k, v) -> sum[0] += k.length() + v.length());
+        long total = sum[0];
         for (HeaderValue h : http.getHeaderMap().getHeadersList()) {
             total += h.getKey().length() + h.getValue().length() + h.getRawValue().size();
         }

@@ -19,7 +19,7 @@ class CheckResponsesTest {
                  "request_headers_to_remove": ["cookie"], "query_parameters_to_set": {"a": "b"},
                  "query_parameters_to_remove": ["c"], "dynamic_metadata": {"tier": "gold", "decision_id": "forged"}}"""));
         ObjectNode identity = JSON.createObjectNode().put("spiffe_id", "spiffe://td/x");
-        CheckResponse r = CheckResponses.build(d, "id-1", "bank-a", identity, ResponseHeaders.DEFAULTS);
+        CheckResponse r = CheckResponses.build(d, "id-1", "bank-a", CheckResponses.value(identity), ResponseHeaders.DEFAULTS);
         assertEquals(Status.Code.OK.value(), r.getStatus().getCode());
         assertEquals("x-user", r.getOkResponse().getHeaders(0).getHeader().getKey());
         assertEquals("alice", r.getOkResponse().getHeaders(0).getHeader().getValue());

@@ -40,6 +40,7 @@ public class CheckMappingBenchmark {
     private CheckRequest request;
     private IdentityResolver identities;
     private Decision decision;
+    private CheckPipeline pipeline;
 
     @Setup
     public void setup() {
@@ -63,6 +64,8 @@ public class CheckMappingBenchmark {
         identities = new IdentityResolver(new IdentityPolicy(List.of(IdentitySource.PRINCIPAL, IdentitySource.CERTIFICATE,
                 IdentitySource.XFCC, IdentitySource.PEER_CERTIFICATE), false, Set.of()));
         decision = DecisionReader.read(BooleanNode.TRUE);
+        pipeline = new CheckPipeline(null, identities, null, InputOptions.DEFAULTS, 65536, ResponseHeaders.DEFAULTS,
+                List.of());
         if (request.getAttributes().getRequest().getHttp().getHeadersCount() != 20) {
             throw new IllegalStateException("benchmark request should carry 20 headers");
         }
@@ -76,7 +79,7 @@ public class CheckMappingBenchmark {
         if (input.size() == 0) {
             throw new IllegalStateException();
         }
-        return CheckResponses.build(decision, DecisionIds.next(), "bank-a", (ObjectNode) input.get("identity"),
-                ResponseHeaders.DEFAULTS);
+        return CheckResponses.build(decision, DecisionIds.next(), "bank-a",
+                pipeline.identityValue(caller), ResponseHeaders.DEFAULTS);
     }
 }
