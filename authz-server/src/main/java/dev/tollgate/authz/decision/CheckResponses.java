@@ -50,6 +50,11 @@ public final class CheckResponses {
         metadata.putFields("identity", identity == null ? NULL : identity);
         CheckResponse.Builder response = CheckResponse.newBuilder().setDynamicMetadata(metadata);
         if (decision.allowed()) {
+            if (decision.headers().isEmpty() && decision.responseHeadersToAdd().isEmpty()
+                    && decision.requestHeadersToRemove().isEmpty() && decision.queryParametersToSet().isEmpty()
+                    && decision.queryParametersToRemove().isEmpty()) {
+                return response.setStatus(OK).setOkResponse(OkHttpResponse.getDefaultInstance()).build();
+            }
             OkHttpResponse.Builder ok = OkHttpResponse.newBuilder();
             addHeaders(decision.headers(), ok::addHeaders);
             addHeaders(decision.responseHeadersToAdd(), ok::addResponseHeadersToAdd);

@@ -61,7 +61,7 @@ final class AttributesJson {
     }
 
     private static ObjectNode peer(AttributeContext.Peer p) {
-        ObjectNode o = CompactObjectMap.object(4);
+        ObjectNode o = CompactObjectMap.object(2);
         if (p.hasAddress()) {
             o.set("address", address(p.getAddress()));
         }
@@ -75,11 +75,11 @@ final class AttributesJson {
     }
 
     private static ObjectNode address(Address a) {
-        ObjectNode o = CompactObjectMap.object(4);
+        ObjectNode o = CompactObjectMap.object(1);
         switch (a.getAddressCase()) {
             case SOCKET_ADDRESS -> {
                 SocketAddress s = a.getSocketAddress();
-                ObjectNode so = CompactObjectMap.object(4);
+                ObjectNode so = CompactObjectMap.object(2);
                 if (s.getProtocolValue() != 0) {
                     so.put("protocol", s.getProtocol().name());
                 }
@@ -121,7 +121,7 @@ final class AttributesJson {
     }
 
     private static ObjectNode request(AttributeContext.Request r) {
-        ObjectNode o = CompactObjectMap.object(4);
+        ObjectNode o = CompactObjectMap.object(2);
         if (r.hasTime()) {
             o.put("time", timestamp(r.getTime()));
         }
@@ -222,9 +222,42 @@ final class AttributesJson {
         return o;
     }
 
+    /** RFC 3339 in UTC with 0, 3, 6 or 9 fraction digits, as protojson prints a Timestamp. */
     static String timestamp(Timestamp t) {
-        Instant instant = Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
-        return DateTimeFormatter.ISO_INSTANT.format(instant);
+        long seconds = t.getSeconds();
+        int nanos = t.getNanos();
+        if (seconds < -62_135_596_800L || seconds > 253_402_300_799L || nanos < 0 || nanos > 999_999_999) {
+            return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(seconds, Math.floorMod(nanos, 1_000_000_000)));
+        }
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        java.time.LocalDate date = java.time.LocalDate.ofEpochDay(days);
+        StringBuilder b = new StringBuilder(nanos == 0 ? 20 : 30);
+        int year = date.getYear();
+        pad(b, year, 4).append('-');
+        pad(b, date.getMonthValue(), 2).append('-');
+        pad(b, date.getDayOfMonth(), 2).append('T');
+        pad(b, secondOfDay / 3600, 2).append(':');
+        pad(b, secondOfDay / 60 % 60, 2).append(':');
+        pad(b, secondOfDay % 60, 2);
+        if (nanos != 0) {
+            b.append('.');
+            if (nanos % 1_000_000 == 0) {
+                pad(b, nanos / 1_000_000, 3);
+            } else if (nanos % 1_000 == 0) {
+                pad(b, nanos / 1_000, 6);
+            } else {
+                pad(b, nanos, 9);
+            }
+        }
+        return b.append('Z').toString();
+    }
+
+    private static StringBuilder pad(StringBuilder b, int value, int width) {
+        for (int d = width - 1, p = (int) Math.pow(10, d); d >= 0; d--, p /= 10) {
+            b.append((char) ('0' + value / p % 10));
+        }
+        return b;
     }
 
     private static void putIfNotEmpty(ObjectNode o, String name, String value) {

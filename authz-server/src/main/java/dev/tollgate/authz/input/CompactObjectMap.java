@@ -22,14 +22,30 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
     private Object[] kv;
     private int size;
     private HashMap<String, Integer> index;
+    private boolean frozen;
 
     private CompactObjectMap(int capacity) {
-        kv = new Object[Math.max(2, capacity) * 2];
+        kv = new Object[Math.max(1, capacity) * 2];
     }
 
     /** A Jackson object node backed by a compact map sized for {@code expected} properties. */
     static ObjectNode object(int expected) {
         return new ObjectNode(JsonNodeFactory.instance, new CompactObjectMap(expected));
+    }
+
+    /** A read-only object, filled by {@code fill} and then frozen: safe to share between checks. */
+    static ObjectNode frozen(int expected, java.util.function.Consumer<ObjectNode> fill) {
+        CompactObjectMap map = new CompactObjectMap(expected);
+        ObjectNode node = new ObjectNode(JsonNodeFactory.instance, map);
+        fill.accept(node);
+        map.frozen = true;
+        return node;
+    }
+
+    private void checkMutable() {
+        if (frozen) {
+            throw new UnsupportedOperationException("this part of the input document is read-only");
+        }
     }
 
     private int find(Object key) {
@@ -63,6 +79,7 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
 
     @Override
     public JsonNode put(String key, JsonNode value) {
+        checkMutable();
         int i = find(key);
         if (i >= 0) {
             JsonNode old = (JsonNode) kv[2 * i + 1];
@@ -88,6 +105,7 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
 
     @Override
     public JsonNode remove(Object key) {
+        checkMutable();
         int i = find(key);
         if (i < 0) {
             return null;
@@ -108,6 +126,7 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
 
     @Override
     public void clear() {
+        checkMutable();
         Arrays.fill(kv, null);
         size = 0;
         index = null;
@@ -174,6 +193,7 @@ final class CompactObjectMap extends AbstractMap<String, JsonNode> {
 
         @Override
         public JsonNode setValue(JsonNode value) {
+            checkMutable();
             JsonNode old = getValue();
             kv[2 * i + 1] = value;
             return old;

@@ -18,28 +18,42 @@ final class PathAndQuery {
     }
 
     static ArrayNode parsedPath(String rawPathAndQuery) {
-        String path = rawPathAndQuery;
-        int hash = path.indexOf('#');
-        if (hash >= 0) {
-            path = path.substring(0, hash);
-        }
-        int q = path.indexOf('?');
-        if (q >= 0) {
-            path = path.substring(0, q);
-        }
         checkNoControlCharacters(rawPathAndQuery);
-        String decoded = unescape(path, false);
-        if (decoded == null) {
-            throw new InvalidRequestException("request path has an invalid percent-encoding");
+        int end = rawPathAndQuery.length();
+        for (int i = 0; i < end; i++) {
+            char c = rawPathAndQuery.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        String decoded;
+        int limit;
+        if (rawPathAndQuery.lastIndexOf('%', end - 1) < 0) {
+            // Nothing to decode: split the raw string in place.
+            decoded = rawPathAndQuery;
+            limit = end;
+        } else {
+            decoded = unescape(rawPathAndQuery.substring(0, end), false);
+            if (decoded == null) {
+                throw new InvalidRequestException("request path has an invalid percent-encoding");
+            }
+            limit = decoded.length();
         }
         int start = 0;
-        while (start < decoded.length() && decoded.charAt(start) == '/') {
+        while (start < limit && decoded.charAt(start) == '/') {
             start++;
         }
-        ArrayNode segments = F.arrayNode();
+        int count = 1;
+        for (int i = start; i < limit; i++) {
+            if (decoded.charAt(i) == '/') {
+                count++;
+            }
+        }
+        ArrayNode segments = F.arrayNode(count);
         int from = start;
-        for (int i = start; i <= decoded.length(); i++) {
-            if (i == decoded.length() || decoded.charAt(i) == '/') {
+        for (int i = start; i <= limit; i++) {
+            if (i == limit || decoded.charAt(i) == '/') {
                 segments.add(decoded.substring(from, i));
                 from = i + 1;
             }
@@ -49,36 +63,39 @@ final class PathAndQuery {
 
     static ObjectNode parsedQuery(String rawPathAndQuery) {
         ObjectNode query = CompactObjectMap.object(4);
-        int hash = rawPathAndQuery.indexOf('#');
-        String s = hash >= 0 ? rawPathAndQuery.substring(0, hash) : rawPathAndQuery;
-        int q = s.indexOf('?');
+        int q = rawPathAndQuery.indexOf('?');
         if (q < 0) {
             return query;
         }
-        String raw = s.substring(q + 1);
-        int from = 0;
-        while (from <= raw.length()) {
-            int amp = raw.indexOf('&', from);
-            int end = amp < 0 ? raw.length() : amp;
-            String pair = raw.substring(from, end);
-            from = end + 1;
-            if (pair.isEmpty() || pair.indexOf(';') >= 0) {
-                continue;
+        int hash = rawPathAndQuery.indexOf('#', q);
+        int end = hash < 0 ? rawPathAndQuery.length() : hash;
+        int from = q + 1;
+        while (from <= end) {
+            int amp = rawPathAndQuery.indexOf('&', from);
+            int pairEnd = amp < 0 || amp > end ? end : amp;
+            int eq = -1;
+            boolean semicolon = false;
+            for (int i = from; i < pairEnd; i++) {
+                char c = rawPathAndQuery.charAt(i);
+                if (c == ';') {
+                    semicolon = true;
+                } else if (c == '=' && eq < 0) {
+                    eq = i;
+                }
             }
-            int eq = pair.indexOf('=');
-            String key = unescape(eq < 0 ? pair : pair.substring(0, eq), true);
-            String value = eq < 0 ? "" : unescape(pair.substring(eq + 1), true);
-            if (key == null || value == null) {
-                continue;
+            if (pairEnd > from && !semicolon) {
+                String key = unescape(rawPathAndQuery.substring(from, eq < 0 ? pairEnd : eq), true);
+                String value = eq < 0 ? "" : unescape(rawPathAndQuery.substring(eq + 1, pairEnd), true);
+                if (key != null && value != null) {
+                    ArrayNode values = (ArrayNode) query.get(key);
+                    if (values == null) {
+                        values = F.arrayNode(1);
+                        query.set(key, values);
+                    }
+                    values.add(value);
+                }
             }
-            ArrayNode values = (ArrayNode) query.get(key);
-            if (values == null) {
-                values = query.putArray(key);
-            }
-            values.add(value);
-            if (amp < 0) {
-                break;
-            }
+            from = pairEnd + 1;
         }
         return query;
     }

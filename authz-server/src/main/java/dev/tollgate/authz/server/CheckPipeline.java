@@ -69,21 +69,27 @@ public final class CheckPipeline {
 
     private static final int IDENTITY_MEMO_LIMIT = 10_000;
     // Callers repeat: the metadata Value of an identity is built once, not per check.
-    private final ConcurrentHashMap<CallerIdentity, Value> identityValues = new ConcurrentHashMap<>();
+    /** An identity as input JSON (read-only) and as response metadata, made once per caller. */
+    record IdentityForms(ObjectNode json, Value value) {
+    }
+
+    private final ConcurrentHashMap<CallerIdentity, IdentityForms> identityForms = new ConcurrentHashMap<>();
+
+    IdentityForms identityForms(CallerIdentity identity) {
+        IdentityForms f = identityForms.get(identity);
+        if (f == null) {
+            if (identityForms.size() >= IDENTITY_MEMO_LIMIT) {
+                identityForms.clear();
+            }
+            ObjectNode json = InputDocuments.identityJson(identity);
+            f = new IdentityForms(json, CheckResponses.value(json));
+            identityForms.put(identity, f);
+        }
+        return f;
+    }
 
     Value identityValue(CallerIdentity identity) {
-        if (identity == null) {
-            return null;
-        }
-        Value v = identityValues.get(identity);
-        if (v == null) {
-            if (identityValues.size() >= IDENTITY_MEMO_LIMIT) {
-                identityValues.clear();
-            }
-            v = CheckResponses.value(InputDocuments.identityJson(identity));
-            identityValues.put(identity, v);
-        }
-        return v;
+        return identity == null ? null : identityForms(identity).value();
     }
 
     public Outcome decide(CheckRequest request, Optional<X509Certificate> peerCertificate) {
@@ -126,7 +132,8 @@ public final class CheckPipeline {
             caller = identity.orElse(null);
             ObjectNode input;
             try {
-                input = InputDocuments.build(request, identity, tenantName, inputOptions);
+                input = InputDocuments.build(request, caller == null ? null : identityForms(caller).json(), tenantName,
+                        inputOptions);
             } catch (InvalidRequestException e) {
                 return new Outcome(Decision.deny(Reason.INVALID_REQUEST, e.getMessage()), decisionId, tenantName,
                         caller);

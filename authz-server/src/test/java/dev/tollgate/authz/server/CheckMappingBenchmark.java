@@ -75,7 +75,8 @@ public class CheckMappingBenchmark {
     public CheckResponse check() {
         IdentityResult r = identities.resolve(request.getAttributes(), Optional.empty());
         CallerIdentity caller = ((IdentityResult.Found) r).identity();
-        ObjectNode input = InputDocuments.build(request, Optional.of(caller), "bank-a", InputOptions.DEFAULTS);
+        ObjectNode input = InputDocuments.build(request, pipeline.identityForms(caller).json(), "bank-a",
+                InputOptions.DEFAULTS);
         if (input.size() == 0) {
             throw new IllegalStateException();
         }
