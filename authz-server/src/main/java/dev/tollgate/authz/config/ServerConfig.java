@@ -1,0 +1,156 @@
+package dev.tollgate.authz.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.authz.decision.ResponseHeaders;
+import dev.tollgate.authz.identity.IdentityPolicy;
+import dev.tollgate.authz.identity.IdentitySource;
+import dev.tollgate.authz.input.InputOptions;
+import dev.tollgate.authz.tenant.TenantRouting;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The whole server configuration: embedded defaults, overridden by a config file, then by flags. */
+public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInboundMetadataBytes,
+                           Duration shutdownGrace, Tls tls, Listener admin, Path policiesDir,
+                           IdentityPolicy identity, TenantRouting tenancy, InputOptions input, int maxHeaderBytes,
+                           ResponseHeaders responseHeaders, int wasmPoolSize, Duration wasmBorrowTimeout) {
+
+    public record Listener(String address, int port) {
+    }
+
+    /** TLS for the gRPC listener; mTLS when {@code clientCaFile} is set. */
+    public record Tls(Optional<Path> certFile, Optional<Path> keyFile, Optional<Path> clientCaFile,
+                      boolean requireClientCert) {
+        public boolean enabled() {
+            return certFile.isPresent();
+        }
+    }
+
+    static final String DEFAULTS_RESOURCE = "/default-config.yaml";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** The embedded defaults alone. */
+    public static ServerConfig defaults() {
+        return load(Optional.empty());
+    }
+
+    /** Defaults overridden by {@code file}, if given. */
+    public static ServerConfig load(Optional<Path> file) {
+        JsonNode defaults;
+        try (InputStream in = ServerConfig.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            defaults = YAML.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("embedded default-config.yaml is unreadable", e);
+        }
+        JsonNode user = null;
+        String origin = "default-config.yaml";
+        if (file.isPresent()) {
+            origin = file.get().toString();
+            if (!Files.isRegularFile(file.get())) {
+                throw new ConfigException(origin + ": config file not found");
+            }
+            try {
+                user = YAML.readTree(file.get().toFile());
+            } catch (JacksonException e) {
+                throw new ConfigException(origin + ": not valid YAML (line " + (e.getLocation() == null ? -1 : e.getLocation().getLineNr()) + ")");
+            } catch (IOException e) {
+                throw new ConfigException(origin + ": cannot read (" + e.getMessage() + ")");
+            }
+        }
+        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts"));
+        return from(t);
+    }
+
+    private static ServerConfig from(ConfigTree t) {
+        Tls tls = new Tls(t.optionalString("grpc.tls.cert_file").map(Path::of),
+                t.optionalString("grpc.tls.key_file").map(Path::of),
+                t.optionalString("grpc.tls.client_ca_file").map(Path::of),
+                t.bool("grpc.tls.require_client_cert"));
+        checkTls(tls, t.originOf("grpc.tls.cert_file"));
+        List<IdentitySource> sources = new ArrayList<>();
+        for (String s : t.strings("identity.sources")) {
+            try {
+                sources.add(IdentitySource.fromWireName(s));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(t.originOf("identity.sources") + ": key 'identity.sources': " + e.getMessage());
+            }
+        }
+        List<TenantRouting.Source> tenantSources = new ArrayList<>();
+        for (String s : t.strings("tenancy.sources")) {
+            try {
+                tenantSources.add(TenantRouting.Source.fromWireName(s));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(t.originOf("tenancy.sources") + ": key 'tenancy.sources': " + e.getMessage());
+            }
+        }
+        return new ServerConfig(
+                new Listener(t.string("grpc.address"), t.integer("grpc.port", 0, 65535)),
+                t.integer("grpc.max_inbound_message_bytes", 1024, Integer.MAX_VALUE),
+                t.integer("grpc.max_inbound_metadata_bytes", 1024, Integer.MAX_VALUE),
+                Duration.ofSeconds(t.integer("grpc.shutdown_grace_seconds", 0, 3600)),
+                tls,
+                new Listener(t.string("admin.address"), t.integer("admin.port", 0, 65535)),
+                Path.of(t.string("policies.dir")),
+                new IdentityPolicy(sources, t.bool("identity.trust_xfcc"),
+                        new LinkedHashSet<>(t.strings("identity.trust_domains"))),
+                new TenantRouting(tenantSources, t.stringMap("tenancy.namespaces"), t.stringMap("tenancy.hosts"),
+                        t.optionalString("tenancy.default_tenant")),
+                new InputOptions(t.bool("input.parse_body"),
+                        t.integer("input.max_parsed_body_bytes", 0, Integer.MAX_VALUE)),
+                t.integer("input.max_header_bytes", 1024, Integer.MAX_VALUE),
+                new ResponseHeaders(t.string("response.reason_header"), t.string("response.decision_id_header")),
+                t.integer("wasm.pool_size", 1, 1024),
+                Duration.ofMillis(t.integer("wasm.borrow_timeout_ms", 1, 600_000)));
+    }
+
+    static void checkTls(Tls tls, String origin) {
+        if (tls.certFile().isPresent() != tls.keyFile().isPresent()) {
+            throw new ConfigException(origin + ": TLS needs both 'grpc.tls.cert_file' and 'grpc.tls.key_file'");
+        }
+        if (tls.clientCaFile().isPresent() && tls.certFile().isEmpty()) {
+            throw new ConfigException(origin + ": 'grpc.tls.client_ca_file' (mTLS) needs 'grpc.tls.cert_file' and 'grpc.tls.key_file'");
+        }
+    }
+
+    public ServerConfig withGrpc(Listener l) {
+        return new ServerConfig(l, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+    }
+
+    public ServerConfig withAdmin(Listener l) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, l,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+    }
+
+    public ServerConfig withPoliciesDir(Path dir) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                dir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+    }
+
+    public ServerConfig withTls(Tls newTls) {
+        checkTls(newTls, "command line");
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, newTls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+    }
+
+    public ServerConfig withIdentity(IdentityPolicy newIdentity) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, newIdentity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+    }
+
+    public ServerConfig withTenancy(TenantRouting newTenancy) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, newTenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.tollgate.authz.decision;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ListValue;
+import com.google.protobuf.NullValue;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import com.google.rpc.Status;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.core.v3.QueryParameter;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.envoyproxy.envoy.service.auth.v3.DeniedHttpResponse;
+import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
+import io.envoyproxy.envoy.type.v3.HttpStatus;
+import io.envoyproxy.envoy.type.v3.StatusCode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link Decision} into Envoy's {@link CheckResponse}. Pure. Every response carries the
+ * decision id, tenant and caller identity in {@code dynamic_metadata}; every deny carries the
+ * reason header.
+ */
+public final class CheckResponses {
+    private static final Status OK = Status.newBuilder().setCode(io.grpc.Status.Code.OK.value()).build();
+    private static final Status PERMISSION_DENIED =
+            Status.newBuilder().setCode(io.grpc.Status.Code.PERMISSION_DENIED.value()).build();
+    private static final Status UNAUTHENTICATED =
+            Status.newBuilder().setCode(io.grpc.Status.Code.UNAUTHENTICATED.value()).build();
+
+    private CheckResponses() {
+    }
+
+    /**
+     * @param identity {@code input.identity} as a metadata value ({@link #value(JsonNode)}), or null for anonymous callers
+     * @param tenant   the deciding tenant, or null when none was resolved
+     */
+    public static CheckResponse build(Decision decision, String decisionId, String tenant, Value identity,
+                                      ResponseHeaders names) {
+        Struct.Builder metadata = Struct.newBuilder();
+        for (Map.Entry<String, JsonNode> e : decision.dynamicMetadata().properties()) {
+            metadata.putFields(e.getKey(), value(e.getValue()));
+        }
+        metadata.putFields("decision_id", string(decisionId));
+        metadata.putFields("reason", constant(decision.reason().code()));
+        if (tenant != null) {
+            metadata.putFields("tenant", constant(tenant));
+        }
+        metadata.putFields("identity", identity == null ? NULL : identity);
+        CheckResponse.Builder response = CheckResponse.newBuilder().setDynamicMetadata(metadata);
+        if (decision.allowed()) {
+            if (decision.headers().isEmpty() && decision.responseHeadersToAdd().isEmpty()
+                    && decision.requestHeadersToRemove().isEmpty() && decision.queryParametersToSet().isEmpty()
+                    && decision.queryParametersToRemove().isEmpty()) {
+                return response.setStatus(OK).setOkResponse(OkHttpResponse.getDefaultInstance()).build();
+            }
+            OkHttpResponse.Builder ok = OkHttpResponse.newBuilder();
+            addHeaders(decision.headers(), ok::addHeaders);
+            addHeaders(decision.responseHeadersToAdd(), ok::addResponseHeadersToAdd);
+            ok.addAllHeadersToRemove(decision.requestHeadersToRemove());
+            for (Header q : decision.queryParametersToSet()) {
+                ok.addQueryParametersToSet(QueryParameter.newBuilder().setKey(q.name()).setValue(q.value()));
+            }
+            ok.addAllQueryParametersToRemove(decision.queryParametersToRemove());
+            return response.setStatus(OK).setOkResponse(ok).build();
+        }
+        DeniedHttpResponse.Builder denied = DeniedHttpResponse.newBuilder()
+                .setStatus(HttpStatus.newBuilder().setCode(StatusCode.forNumber(decision.httpStatus())));
+        addHeaders(decision.headers(), denied::addHeaders);
+        denied.addHeaders(option(names.reason(), decision.reason().code()));
+        denied.addHeaders(option(names.decisionId(), decisionId));
+        if (decision.body().isPresent()) {
+            denied.setBody(decision.body().get());
+        } else if (!decision.detail().isEmpty()) {
+            denied.setBody(decision.reason().code() + ": " + decision.detail() + "\n");
+        }
+        boolean unauthenticated = decision.reason().httpStatus() == 401;
+        return response.setStatus(unauthenticated ? UNAUTHENTICATED : PERMISSION_DENIED)
+                .setDeniedResponse(denied).build();
+    }
+
+    private static void addHeaders(List<Header> headers, java.util.function.Consumer<HeaderValueOption> sink) {
+        for (Header h : headers) {
+            sink.accept(option(h.name(), h.value()));
+        }
+    }
+
+    private static HeaderValueOption option(String name, String value) {
+        return HeaderValueOption.newBuilder()
+                .setHeader(HeaderValue.newBuilder().setKey(name).setValue(value)).build();
+    }
+
+    private static final Value NULL = Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build();
+    private static final java.util.concurrent.ConcurrentHashMap<String, Value> CONSTANTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Reason codes and tenant names: few distinct values, so their Values are kept. */
+    private static Value constant(String s) {
+        Value v = CONSTANTS.get(s);
+        if (v == null) {
+            v = string(s);
+            if (CONSTANTS.size() < 1024) {
+                CONSTANTS.put(s, v);
+            }
+        }
+        return v;
+    }
+
+    private static Value string(String s) {
+        return Value.newBuilder().setStringValue(s).build();
+    }
+
+    /** A JSON value as a protobuf {@link Value} (numbers become doubles, as in Struct). */
+    public static Value value(JsonNode node) {
+        Value.Builder v = Value.newBuilder();
+        switch (node.getNodeType()) {
+            case BOOLEAN -> v.setBoolValue(node.booleanValue());
+            case NUMBER -> v.setNumberValue(node.doubleValue());
+            case STRING -> v.setStringValue(node.textValue());
+            case ARRAY -> {
+                ListValue.Builder list = ListValue.newBuilder();
+                for (JsonNode item : node) {
+                    list.addValues(value(item));
+                }
+                v.setListValue(list);
+            }
+            case OBJECT -> {
+                Struct.Builder s = Struct.newBuilder();
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
+                    s.putFields(e.getKey(), value(e.getValue()));
+                }
+                v.setStructValue(s);
+            }
+            default -> v.setNullValue(NullValue.NULL_VALUE);
+        }
+        return v.build();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.tollgate.authz.decision;
+
+/**
+ * Why a decision came out as it did: a stable code (sent in the reason header and metadata) and
+ * the HTTP status a deny gets unless the policy chose one. Other stages (e.g. rate limiting) make
+ * their own with {@code new Reason("rate_limited", 429)}.
+ */
+public record Reason(String code, int httpStatus) {
+    public static final Reason ALLOWED = new Reason("allowed", 200);
+    public static final Reason POLICY_DENIED = new Reason("policy_denied", 403);
+    public static final Reason UNDEFINED_RESULT = new Reason("undefined_result", 403);
+    public static final Reason IDENTITY_MISSING = new Reason("identity_missing", 401);
+    public static final Reason IDENTITY_INVALID = new Reason("identity_invalid", 401);
+    public static final Reason UNKNOWN_TENANT = new Reason("unknown_tenant", 403);
+    public static final Reason TENANT_NOT_READY = new Reason("tenant_not_ready", 503);
+    public static final Reason EVALUATION_ERROR = new Reason("evaluation_error", 403);
+    public static final Reason INVALID_REQUEST = new Reason("invalid_request", 400);
+    /** Allowed although evaluation failed, because the tenant is configured {@code fail_mode: open}. */
+    public static final Reason FAIL_OPEN = new Reason("evaluation_error_fail_open", 200);
+}

@@ -1,0 +1,11 @@
+package dev.tollgate.authz.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.authz.identity.CallerIdentity;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import java.util.Optional;
+
+/** What a {@link DecisionStage} knows about the check it is deciding. */
+public record CheckContext(String decisionId, String tenant, Optional<CallerIdentity> identity,
+                           CheckRequest request, JsonNode input) {
+}

@@ -1,0 +1,188 @@
+package dev.tollgate.authz.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.authz.decision.CheckResponses;
+import dev.tollgate.authz.decision.Decision;
+import dev.tollgate.authz.decision.DecisionReader;
+import dev.tollgate.authz.decision.InvalidResultException;
+import dev.tollgate.authz.decision.Reason;
+import dev.tollgate.authz.decision.ResponseHeaders;
+import dev.tollgate.authz.engine.CompiledPolicy;
+import dev.tollgate.authz.engine.EvalResult;
+import dev.tollgate.authz.identity.CallerIdentity;
+import dev.tollgate.authz.identity.IdentityResolver;
+import dev.tollgate.authz.identity.IdentityResult;
+import dev.tollgate.authz.input.InputDocuments;
+import dev.tollgate.authz.input.InputOptions;
+import dev.tollgate.authz.input.InvalidRequestException;
+import dev.tollgate.authz.tenant.Tenant;
+import dev.tollgate.authz.tenant.TenantRegistry;
+import dev.tollgate.authz.tenant.TenantResolver;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import com.google.protobuf.Value;
+import java.lang.System.Logger.Level;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+
+/**
+ * One Check, transport-free: tenant → identity → input document → engine → decision →
+ * {@link DecisionStage}s (allowed decisions only, e.g. rate limiting) → {@link CheckResponse}.
+ * Never throws: every failure becomes a deny with a reason.
+ */
+public final class CheckPipeline {
+    private static final System.Logger LOG = System.getLogger(CheckPipeline.class.getName());
+
+    private final TenantResolver tenantResolver;
+    private final IdentityResolver identityResolver;
+    private final TenantRegistry registry;
+    private final InputOptions inputOptions;
+    private final int maxHeaderBytes;
+    private final ResponseHeaders responseHeaders;
+    private final List<DecisionStage> stages;
+
+    public CheckPipeline(TenantResolver tenantResolver, IdentityResolver identityResolver, TenantRegistry registry,
+                         InputOptions inputOptions, int maxHeaderBytes, ResponseHeaders responseHeaders,
+                         List<DecisionStage> stages) {
+        this.tenantResolver = tenantResolver;
+        this.identityResolver = identityResolver;
+        this.registry = registry;
+        this.inputOptions = inputOptions;
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.responseHeaders = responseHeaders;
+        this.stages = List.copyOf(stages);
+    }
+
+    /** The decision and what the response is built from; exposed for tests and later telemetry. */
+    public record Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity) {
+    }
+
+    public CheckResponse check(CheckRequest request, Optional<X509Certificate> peerCertificate) {
+        Outcome o = decide(request, peerCertificate);
+        return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), identityValue(o.identity()),
+                responseHeaders);
+    }
+
+    private static final int IDENTITY_MEMO_LIMIT = 10_000;
+    // Callers repeat: the metadata Value of an identity is built once, not per check.
+    /** An identity as input JSON (read-only) and as response metadata, made once per caller. */
+    record IdentityForms(ObjectNode json, Value value) {
+    }
+
+    private final ConcurrentHashMap<CallerIdentity, IdentityForms> identityForms = new ConcurrentHashMap<>();
+
+    IdentityForms identityForms(CallerIdentity identity) {
+        IdentityForms f = identityForms.get(identity);
+        if (f == null) {
+            if (identityForms.size() >= IDENTITY_MEMO_LIMIT) {
+                identityForms.clear();
+            }
+            ObjectNode json = InputDocuments.identityJson(identity);
+            f = new IdentityForms(json, CheckResponses.value(json));
+            identityForms.put(identity, f);
+        }
+        return f;
+    }
+
+    Value identityValue(CallerIdentity identity) {
+        return identity == null ? null : identityForms(identity).value();
+    }
+
+    public Outcome decide(CheckRequest request, Optional<X509Certificate> peerCertificate) {
+        String decisionId = DecisionIds.next();
+        String tenantName = null;
+        CallerIdentity caller = null;
+        try {
+            AttributeContext attributes = request.getAttributes();
+            String oversized = oversizedHeaders(attributes.getRequest().getHttp());
+            if (oversized != null) {
+                return new Outcome(Decision.deny(Reason.INVALID_REQUEST, oversized), decisionId, null, null);
+            }
+            Optional<String> resolved = tenantResolver.resolve(attributes, registry.names());
+            if (resolved.isEmpty()) {
+                return new Outcome(Decision.deny(Reason.UNKNOWN_TENANT, "no tenant owns the destination"),
+                        decisionId, null, null);
+            }
+            tenantName = resolved.get();
+            Optional<Tenant> tenant = registry.get(tenantName);
+            if (tenant.isEmpty() || !tenant.get().loaded()) {
+                return new Outcome(Decision.deny(Reason.TENANT_NOT_READY, "tenant policy is not loaded"),
+                        decisionId, tenantName, null);
+            }
+            Optional<CallerIdentity> identity = Optional.empty();
+            switch (identityResolver.resolve(attributes, peerCertificate)) {
+                case IdentityResult.Found f -> identity = Optional.of(f.identity());
+                case IdentityResult.Missing m -> {
+                    if (!tenant.get().settings().allowAnonymous()) {
+                        return new Outcome(Decision.deny(Reason.IDENTITY_MISSING, m.detail()), decisionId, tenantName,
+                                null);
+                    }
+                }
+                case IdentityResult.Invalid i -> {
+                    if (!tenant.get().settings().allowAnonymous()) {
+                        return new Outcome(Decision.deny(Reason.IDENTITY_INVALID, i.detail()), decisionId, tenantName,
+                                null);
+                    }
+                }
+            }
+            caller = identity.orElse(null);
+            ObjectNode input;
+            try {
+                input = InputDocuments.build(request, caller == null ? null : identityForms(caller).json(), tenantName,
+                        inputOptions);
+            } catch (InvalidRequestException e) {
+                return new Outcome(Decision.deny(Reason.INVALID_REQUEST, e.getMessage()), decisionId, tenantName,
+                        caller);
+            }
+            Decision decision = evaluate(tenant.get(), input, decisionId);
+            if (decision.allowed()) {
+                CheckContext context = new CheckContext(decisionId, tenantName, identity, request, input);
+                for (DecisionStage stage : stages) {
+                    decision = stage.afterAllow(context, decision);
+                }
+            }
+            return new Outcome(decision, decisionId, tenantName, caller);
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.log(Level.ERROR, "check " + decisionId + " failed unexpectedly", e);
+            return new Outcome(Decision.deny(Reason.EVALUATION_ERROR, ""), decisionId, tenantName, caller);
+        }
+    }
+
+    private static Decision evaluate(Tenant tenant, ObjectNode input, String decisionId) {
+        CompiledPolicy policy = tenant.policy().orElseThrow();
+        String failure;
+        switch (policy.evaluate(input)) {
+            case EvalResult.Undefined u -> {
+                return Decision.deny(Reason.UNDEFINED_RESULT, "");
+            }
+            case EvalResult.Defined d -> {
+                try {
+                    return DecisionReader.read(d.value());
+                } catch (InvalidResultException e) {
+                    failure = "policy result is malformed: " + e.getMessage();
+                }
+            }
+            case EvalResult.Failed f -> failure = f.message();
+        }
+        LOG.log(Level.WARNING, "tenant " + tenant.name() + " check " + decisionId + ": " + failure
+                + (tenant.settings().failOpen() ? " (fail_mode open: allowing)" : ""));
+        // The caller learns the reason code, not internal messages.
+        return tenant.settings().failOpen() ? Decision.allow(Reason.FAIL_OPEN, "")
+                : Decision.deny(Reason.EVALUATION_ERROR, "");
+    }
+
+    private String oversizedHeaders(AttributeContext.HttpRequest http) {
+        long[] sum = new long[1];
+        http.getHeadersMap().forEach((k, v) -> sum[0] += k.length() + v.length());
+        long total = sum[0];
+        for (HeaderValue h : http.getHeaderMap().getHeadersList()) {
+            total += h.getKey().length() + h.getValue().length() + h.getRawValue().size();
+        }
+        return total > maxHeaderBytes
+                ? "request headers total " + total + " bytes, more than the limit of " + maxHeaderBytes : null;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.tollgate.authz.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.authz.config.ServerConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void serveHelpExplainsEveryOption() {
+        Run r = run("serve", "--help");
+        assertEquals(0, r.exit());
+        for (String option : new String[] {"--config", "--policies", "--grpc-port", "--admin-port", "--bind",
+                "--tls-cert", "--tls-key", "--tls-client-ca"}) {
+            assertTrue(r.out().contains(option), option + " missing from:\n" + r.out());
+        }
+    }
+
+    @Test
+    void topLevelHelpListsServe() {
+        Run r = run("--help");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().contains("serve"));
+    }
+
+    @Test
+    void badConfigFileIsAnErrorNotAStackTrace() throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "grpc:\n  prot: 1\n");
+        Run r = run("serve", "--config", file.toString());
+        assertEquals(2, r.exit());
+        assertEquals("tollgate: " + file + ": unknown key 'grpc.prot'", r.err().strip());
+    }
+
+    @Test
+    void missingPoliciesDirectory() {
+        Run r = run("serve", "--policies", dir.resolve("none").toString(), "--grpc-port", "0", "--admin-port", "0");
+        assertEquals(2, r.exit());
+        assertEquals("tollgate: policies directory " + dir.resolve("none") + " does not exist", r.err().strip());
+    }
+
+    @Test
+    void flagsOverrideTheConfigFile() throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "grpc:\n  port: 1234\nadmin:\n  port: 2345\n");
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--config", file.toString(), "--grpc-port", "0", "--bind", "127.0.0.1",
+                "--policies", "elsewhere");
+        ServerConfig c = serve.effectiveConfig();
+        assertEquals(new ServerConfig.Listener("127.0.0.1", 0), c.grpc());
+        assertEquals(new ServerConfig.Listener("127.0.0.1", 2345), c.admin());
+        assertEquals(Path.of("elsewhere"), c.policiesDir());
+        assertEquals(Optional.empty(), c.tls().certFile());
+    }
+}
