@@ -115,6 +115,11 @@ public final class CompiledPolicy {
     return runtime;
   }
 
+  /** The compiled shape of every rule definition, for coverage and explanations. */
+  public List<RuleOutline> outline() {
+    return RuleOutline.of(compiler.allRules);
+  }
+
   /** Every rule (each definition once), in source order. */
   public List<RuleInfo> rules() {
     return rules;
@@ -156,8 +161,17 @@ public final class CompiledPolicy {
   }
 
   public Value evaluateRule(String path, EvalOptions options) {
+    return evaluateRule(path, options, null);
+  }
+
+  /**
+   * Like {@link #evaluateRule(String, EvalOptions)}, reporting the evaluation to {@code listener}
+   * (null for none).
+   */
+  public Value evaluateRule(String path, EvalOptions options, EvalListener listener) {
     List<Ast.Term> p = pathCache.computeIfAbsent(path, CompiledPolicy::parsePath);
     Eval e = new Eval(this, options);
+    e.listener = listener;
     try {
       return e.document(p);
     } catch (StackOverflowError so) {

@@ -76,6 +76,8 @@ final class Eval implements BuiltinContext {
   private Map<Object, Object> evalCache;
   private RandomGenerator random;
   private final long now;
+  /** Observes this evaluation for tools; null on the normal path. */
+  EvalListener listener;
 
   Eval(CompiledPolicy policy, EvalOptions opts) {
     this.policy = policy;
@@ -202,6 +204,9 @@ final class Eval implements BuiltinContext {
           break;
         }
         Expr e = body[i];
+        if (listener != null) {
+          listener.expression(e.loc().toString());
+        }
         int r = direct(e);
         if (r == DIRECT_NO) {
           int next = i + 1;
@@ -1163,7 +1168,7 @@ final class Eval implements BuiltinContext {
 
   private List<CRule> candidates(Node n) {
     RuleIndex idx = n.index;
-    if (idx == null) {
+    if (idx == null || listener != null) {
       return n.complete;
     }
     Value key = evalDet(idx.ref());
@@ -1181,7 +1186,8 @@ final class Eval implements BuiltinContext {
     Value result = null;
     CRule resultRule = null;
     for (CRule r : candidates(n)) {
-      if (result != null && r.constValue && r.elseRule == null && ((Scalar) r.value).value().equals(result)) {
+      if (result != null && r.constValue && r.elseRule == null && listener == null
+          && ((Scalar) r.value).value().equals(result)) {
         continue;
       }
       Value v = evalComplete(r);
@@ -1205,6 +1211,9 @@ final class Eval implements BuiltinContext {
       });
       frame = saved;
       result = h[0];
+      if (listener != null && result != null) {
+        listener.defaultUsed(d.loc.toString());
+      }
     }
     return result;
   }
@@ -1220,6 +1229,13 @@ final class Eval implements BuiltinContext {
     try {
       for (CRule c = r; c != null; c = c.elseRule) {
         frame = c.nslots == 0 ? NO_SLOTS : new Value[c.nslots];
+        if (listener != null) {
+          Value v = tracedBranch(r, c);
+          if (v != null) {
+            return v;
+          }
+          continue;
+        }
         if (c.constValue) {
           if (evalBody(c.body, 0, FOUND)) {
             return ((Scalar) c.value).value();
@@ -1251,6 +1267,42 @@ final class Eval implements BuiltinContext {
     }
   }
 
+  /** One branch of a complete rule, reported to the listener. */
+  private Value tracedBranch(CRule r, CRule c) {
+    String loc = c.loc.toString();
+    listener.enterRule(loc);
+    Value[] res = new Value[1];
+    boolean[] any = {false};
+    try {
+      evalBody(c.body, 0, () -> {
+        any[0] = true;
+        return evalTerm(c.value, v -> {
+          if (res[0] == null) {
+            res[0] = v;
+          } else if (!res[0].equals(v)) {
+            throw conflict(r.node, c);
+          }
+          return c.constValue;
+        });
+      });
+    } finally {
+      listener.exitRule(loc, any[0] && res[0] != null);
+    }
+    return any[0] ? res[0] : null;
+  }
+
+  private void enterTraced(CRule r) {
+    if (listener != null) {
+      listener.enterRule(r.loc.toString());
+    }
+  }
+
+  private void exitTraced(CRule r, boolean produced) {
+    if (listener != null) {
+      listener.exitRule(r.loc.toString(), produced);
+    }
+  }
+
   private Value setDoc(Node n) {
     LinkedHashSet<Value> acc = new LinkedHashSet<>();
     Value[] saved = frame;
@@ -1258,10 +1310,14 @@ final class Eval implements BuiltinContext {
     try {
       for (CRule r : n.sets) {
         frame = new Value[r.nslots];
+        boolean[] any = {false};
+        enterTraced(r);
         evalBody(r.body, 0, () -> evalTerm(r.key, v -> {
+          any[0] = true;
           acc.add(v);
           return false;
         }));
+        exitTraced(r, any[0]);
       }
     } finally {
       frame = saved;
@@ -1288,9 +1344,11 @@ final class Eval implements BuiltinContext {
         for (CRule r : n.sets) {
           frame = new Value[r.nslots];
           K body = () -> evalBody(r.body, 0, () -> true);
+          enterTraced(r);
           boolean found = isPattern(r.key)
               ? unifyValue(r.key, key, body)
               : evalBody(r.body, 0, () -> evalTerm(r.key, v -> v.equals(key)));
+          exitTraced(r, found);
           if (found) {
             return key;
           }
@@ -1301,7 +1359,9 @@ final class Eval implements BuiltinContext {
       for (CRule r : n.objects) {
         frame = new Value[r.nslots];
         Term kt = r.suffix[0];
+        boolean[] any = {false};
         K body = () -> evalBody(r.body, 0, () -> evalTerm(kt, kv -> kv.equals(key) && evalTerm(r.value, v -> {
+          any[0] = true;
           if (res[0] == null) {
             res[0] = v;
           } else if (!res[0].equals(v)) {
@@ -1309,11 +1369,13 @@ final class Eval implements BuiltinContext {
           }
           return false;
         })));
+        enterTraced(r);
         if (isPattern(kt)) {
           unifyValue(kt, key, body);
         } else {
           body.go();
         }
+        exitTraced(r, any[0]);
       }
       return res[0];
     } finally {
@@ -1339,10 +1401,14 @@ final class Eval implements BuiltinContext {
         frame = new Value[r.nslots];
         Value[] keys = new Value[r.suffix.length];
         Term leaf = r.kind == Ast.RuleKind.PARTIAL_SET ? r.key : r.value;
+        boolean[] any = {false};
+        enterTraced(r);
         evalBody(r.body, 0, () -> evalArgs(List.of(r.suffix), 0, keys, ks -> evalTerm(leaf, v -> {
+          any[0] = true;
           insert(acc, ks, 0, v, r);
           return false;
         })));
+        exitTraced(r, any[0]);
       }
     } finally {
       frame = saved;
@@ -1573,6 +1639,7 @@ final class Eval implements BuiltinContext {
           frame = new Value[c.nslots];
           boolean[] any = {false};
           CRule cur = c;
+          enterTraced(c);
           unifyArgs(c.args, args, 0, () -> evalBody(cur.body, 0, () -> {
             any[0] = true;
             return evalTerm(cur.value, v -> {
@@ -1585,6 +1652,7 @@ final class Eval implements BuiltinContext {
               return cur.constValue;
             });
           }));
+          exitTraced(c, any[0]);
           if (any[0]) {
             break;
           }
@@ -1597,6 +1665,9 @@ final class Eval implements BuiltinContext {
           res[0] = v;
           return true;
         });
+        if (listener != null && res[0] != null) {
+          listener.defaultUsed(d.loc.toString());
+        }
       }
       return res[0];
     } finally {
