@@ -99,7 +99,26 @@ public record PolicyFiles(Map<String, String> modules, ObjectValue data) {
 
   private static final YAMLMapper YAML = new YAMLMapper();
 
+  /**
+   * Reads a JSON document, or a YAML one when the file name ends in {@code .yaml} or {@code .yml}
+   * (for instance an input document).
+   *
+   * @throws LoadException naming the file when it cannot be read or parsed
+   */
+  public static Value readDocument(Path f) throws LoadException {
+    String name = f.getFileName() == null ? "" : f.getFileName().toString();
+    return parse(f, name.endsWith(".yaml") || name.endsWith(".yml") ? "data.yaml" : "data.json");
+  }
+
   private static Value parseData(Path f, String name) throws LoadException {
+    Value v = parse(f, name);
+    if (!(v instanceof ObjectValue)) {
+      throw new LoadException(f + ": data must be an object, not " + v.typeName());
+    }
+    return v;
+  }
+
+  private static Value parse(Path f, String name) throws LoadException {
     String text = read(f);
     Value v;
     try {
@@ -112,9 +131,6 @@ public record PolicyFiles(Map<String, String> modules, ObjectValue data) {
     } catch (IOException | RuntimeException e) {
       throw new LoadException(f + ": invalid " + (name.endsWith(".json") ? "JSON" : "YAML") + ": "
           + firstLine(e.getMessage()));
-    }
-    if (!(v instanceof ObjectValue)) {
-      throw new LoadException(f + ": data must be an object, not " + v.typeName());
     }
     return v;
   }
