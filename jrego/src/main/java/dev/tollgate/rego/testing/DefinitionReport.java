@@ -9,8 +9,19 @@ package dev.tollgate.rego.testing;
  * @param failedAt where the first false or undefined expression is (for {@link
  *     Outcome#NOT_APPLIED}; empty when no body expression was reached)
  * @param failedExpression that expression's source text, or empty
+ * @param causes definitions that the failed expression needed and that did not apply themselves
  */
-public record DefinitionReport(String location, String head, Outcome outcome, String failedAt, String failedExpression) {
+public record DefinitionReport(
+    String location,
+    String head,
+    Outcome outcome,
+    String failedAt,
+    String failedExpression,
+    java.util.List<DefinitionReport> causes) {
+  public DefinitionReport {
+    causes = java.util.List.copyOf(causes);
+  }
+
   /** The fate of a definition. */
   public enum Outcome {
     /** Its body held: it contributed the value. */
@@ -27,5 +38,17 @@ public record DefinitionReport(String location, String head, Outcome outcome, St
       return "no body expression was reached (function arguments did not match)";
     }
     return failedAt + ": " + failedExpression;
+  }
+
+  /**
+   * Appends one line per cause, nested causes indented further: {@code a.rego:5:1: allow if {
+   * -- did not apply: a.rego:6:2: input.user == "alice"}.
+   */
+  public void appendCauses(StringBuilder sb, String indent) {
+    for (DefinitionReport c : causes) {
+      sb.append(indent).append(c.location()).append(": ").append(c.head()).append(" -- did not apply: ")
+          .append(c.failure()).append('\n');
+      c.appendCauses(sb, indent + "  ");
+    }
   }
 }

@@ -36,8 +36,11 @@ public record Explanation(String ref, Value value, List<RegoError> errors, List<
       sb.append("  ").append(d.location()).append(": ").append(d.head()).append('\n');
       switch (d.outcome()) {
         case PRODUCED -> sb.append("    produced the value\n");
-        case NOT_APPLIED -> sb.append("    did not apply: ").append(d.failure())
+        case NOT_APPLIED -> {
+          sb.append("    did not apply: ").append(d.failure())
             .append(d.failedAt().isEmpty() ? "" : " is false or undefined").append('\n');
+          d.appendCauses(sb, "      ");
+        }
         case NOT_EVALUATED -> sb.append("    not evaluated\n");
       }
     }

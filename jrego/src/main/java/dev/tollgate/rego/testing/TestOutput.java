@@ -75,6 +75,9 @@ public final class TestOutput {
     }
     for (DefinitionReport f : r.failures()) {
       out.println("  failed: " + f.failure());
+      StringBuilder sb = new StringBuilder();
+      f.appendCauses(sb, "    ");
+      out.print(sb);
     }
     for (String line : r.output()) {
       out.println("  print: " + line);

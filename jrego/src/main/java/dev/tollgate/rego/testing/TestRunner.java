@@ -153,7 +153,7 @@ public final class TestRunner {
               .toList();
           if (falseValue) {
             failures = List.of(new DefinitionReport(d.location(), src.lineAt(d.location()),
-                DefinitionReport.Outcome.NOT_APPLIED, d.location(), "the test's value is false"));
+                DefinitionReport.Outcome.NOT_APPLIED, d.location(), "the test's value is false", List.of()));
           }
         }
       }

@@ -20,6 +20,8 @@ final class TraceRecorder implements EvalListener {
   private final Map<String, DefinitionTrace> definitions = new HashMap<>();
   private final Set<String> expressionsHit = new HashSet<>();
   private final Set<String> headsProduced = new HashSet<>();
+  /** Definitions that did not apply, by the definition and top-level expression that needed them. */
+  private final Map<String, Map<String, Set<String>>> failedBelow = new HashMap<>();
 
   /** What happened to one definition across the recorded evaluations. */
   static final class DefinitionTrace {
@@ -32,6 +34,8 @@ final class TraceRecorder implements EvalListener {
     final String location;
     final Map<String, Integer> index;
     int furthest = -1;
+    /** The top-level body expression being evaluated, or null. */
+    String current;
 
     Frame(String location, Map<String, Integer> index) {
       this.location = location;
@@ -59,6 +63,11 @@ final class TraceRecorder implements EvalListener {
       return;
     }
     stack.pop();
+    Frame parent = stack.peek();
+    if (!produced && parent != null && parent.current != null) {
+      failedBelow.computeIfAbsent(parent.location, k -> new HashMap<>())
+          .computeIfAbsent(parent.current, k -> new java.util.LinkedHashSet<>()).add(location);
+    }
     DefinitionTrace d = definitions.computeIfAbsent(location, k -> new DefinitionTrace());
     d.evaluated = true;
     d.produced |= produced;
@@ -82,15 +91,30 @@ final class TraceRecorder implements EvalListener {
     Frame f = stack.peek();
     if (f != null) {
       Integer i = f.index.get(location);
-      if (i != null && i > f.furthest) {
-        f.furthest = i;
+      if (i != null) {
+        f.current = location;
+        if (i > f.furthest) {
+          f.furthest = i;
+        }
       }
     }
+  }
+
+  Outlines outlines() {
+    return outlines;
   }
 
   /** The trace of the definition whose head is at {@code location}, or null when never evaluated. */
   DefinitionTrace definition(String location) {
     return definitions.get(location);
+  }
+
+  /**
+   * Definitions that did not apply while the top-level expression {@code expression} of the
+   * definition at {@code definition} was evaluated.
+   */
+  Set<String> failedBelow(String definition, String expression) {
+    return failedBelow.getOrDefault(definition, Map.of()).getOrDefault(expression, Set.of());
   }
 
   Set<String> expressionsHit() {
