@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * Rego modules and base data loaded from files and directories the way {@code opa test} and bundle
  * loading do: every {@code *.rego} file below a given path is a module; a {@code data.json},
  * {@code data.yaml} or {@code data.yml} file goes under {@code data} at its directory's path relative
- * to the given path ({@code DIR/a/b/data.json} becomes {@code data.a.b}).
+ * to the given path ({@code DIR/a/b/data.json} becomes {@code data.a.b}). A JSON or YAML file
+ * given directly (any name) is loaded at {@code data}.
  *
  * @param modules module file name (the path as found) to source text, in load order
  * @param data the merged base document
@@ -71,7 +72,7 @@ public record PolicyFiles(Map<String, String> modules, ObjectValue data) {
         String name = f.getFileName().toString();
         if (name.endsWith(".rego")) {
           modules.put(f.toString(), read(f));
-        } else if (DATA_FILES.contains(name)) {
+        } else if (DATA_FILES.contains(name) || (!Files.isDirectory(root) && isDataName(name))) {
           List<String> prefix = new ArrayList<>();
           Path dir = Files.isDirectory(root) ? root.relativize(f).getParent() : null;
           if (dir != null) {
@@ -79,14 +80,18 @@ public record PolicyFiles(Map<String, String> modules, ObjectValue data) {
               prefix.add(seg.toString());
             }
           }
-          Value doc = parseData(f, name);
+          Value doc = parseData(f, DATA_FILES.contains(name) ? name : name.endsWith(".json") ? "data.json" : "data.yaml");
           data = merge(data, wrap(prefix, doc), f, "data");
         } else if (!Files.isDirectory(root)) {
-          throw new LoadException(f + ": not a Rego module or a data file (data.json, data.yaml, data.yml)");
+          throw new LoadException(f + ": not a Rego module (.rego) or a data file (.json, .yaml, .yml)");
         }
       }
     }
     return new PolicyFiles(modules, (ObjectValue) data);
+  }
+
+  private static boolean isDataName(String name) {
+    return name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml");
   }
 
   private static String read(Path f) throws LoadException {
