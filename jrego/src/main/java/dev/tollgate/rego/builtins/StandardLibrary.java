@@ -19,6 +19,8 @@ final class StandardLibrary {
     UrlQueryBuiltins.register(r);
     UuidBuiltins.register(r);
     SemverBuiltins.register(r);
+    Operators.register(r);
+    Runtime.register(r);
     return r.build();
   }
 }

@@ -1,0 +1,204 @@
+package dev.tollgate.rego;
+
+import dev.tollgate.rego.Ast.Module;
+import dev.tollgate.rego.Plan.CRule;
+import dev.tollgate.rego.Plan.Node;
+import dev.tollgate.rego.builtins.BuiltinRegistry;
+import dev.tollgate.rego.value.StringValue;
+import dev.tollgate.rego.value.Value;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Compiled modules and base data: immutable and safe to share between threads. Each evaluation
+ * keeps its own state.
+ */
+public final class CompiledPolicy {
+  private final Compiler compiler;
+  private final Value baseData;
+  private final EvalLimits limits;
+  private final Value runtime;
+  private final List<RuleInfo> rules;
+  private final Map<String, List<Value>> pathCache = new ConcurrentHashMap<>();
+
+  private CompiledPolicy(Compiler compiler, Value baseData, EvalLimits limits, Value runtime, List<RuleInfo> rules) {
+    this.compiler = compiler;
+    this.baseData = baseData;
+    this.limits = limits;
+    this.runtime = runtime;
+    this.rules = List.copyOf(rules);
+  }
+
+  static CompiledPolicy compile(RegoSyntax syntax, List<String[]> sources, Value data,
+      BuiltinRegistry builtins, EvalLimits limits, Value runtime) {
+    List<RegoError> errors = new ArrayList<>();
+    List<Module> modules = new ArrayList<>();
+    for (String[] src : sources) {
+      try {
+        modules.add(Parser.parseModule(src[0], src[1], syntax == RegoSyntax.V1));
+      } catch (RegoException e) {
+        errors.addAll(e.errors());
+      } catch (StackOverflowError e) {
+        errors.add(new RegoError("rego_parse_error", "module nesting too deep", src[0]));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new RegoCompileException(errors);
+    }
+    Compiler c = new Compiler(builtins);
+    try {
+      c.compileModules(modules);
+    } catch (StackOverflowError e) {
+      throw new RegoCompileException(List.of(new RegoError("rego_compile_error", "module nesting too deep", "")));
+    }
+    if (!c.errors().isEmpty()) {
+      List<RegoError> sorted = new ArrayList<>(c.errors());
+      throw new RegoCompileException(sorted);
+    }
+    RuleIndexer.index(c.root);
+    List<RuleInfo> infos = new ArrayList<>();
+    for (CRule r : c.allRules) {
+      Node n = r.node;
+      int pkgLen = r.pkg.isEmpty() ? 0 : r.pkg.split("\\.").length;
+      StringBuilder name = new StringBuilder();
+      for (int i = pkgLen; i < n.path.size(); i++) {
+        if (name.length() > 0) {
+          name.append('.');
+        }
+        Value v = n.path.get(i);
+        name.append(v instanceof StringValue s ? s.value() : v.toJson());
+      }
+      infos.add(new RuleInfo("data." + r.pkg, name.toString(), r.loc.toString(), r.kind == Ast.RuleKind.FUNCTION));
+    }
+    infos.sort(Comparator.comparing(RuleInfo::location, CompiledPolicy::compareLocations));
+    return new CompiledPolicy(c, data, limits, runtime, infos);
+  }
+
+  private static int compareLocations(String a, String b) {
+    String[] x = a.split(":");
+    String[] y = b.split(":");
+    if (x.length < 3 || y.length < 3) {
+      return a.compareTo(b);
+    }
+    int c = x[0].compareTo(y[0]);
+    if (c != 0) {
+      return c;
+    }
+    try {
+      c = Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
+      return c != 0 ? c : Integer.compare(Integer.parseInt(x[2]), Integer.parseInt(y[2]));
+    } catch (NumberFormatException e) {
+      return a.compareTo(b);
+    }
+  }
+
+  Node root() {
+    return compiler.root;
+  }
+
+  Value baseData() {
+    return baseData;
+  }
+
+  EvalLimits limits() {
+    return limits;
+  }
+
+  Value runtime() {
+    return runtime;
+  }
+
+  /** Every rule (each definition once), in source order. */
+  public List<RuleInfo> rules() {
+    return rules;
+  }
+
+  /**
+   * Compiles a query such as {@code data.authz.allow = x}.
+   *
+   * @throws RegoCompileException when the query does not parse or compile
+   */
+  public PreparedQuery prepare(String query) {
+    Ast.Body body;
+    try {
+      body = Parser.parseQuery(query, true);
+    } catch (StackOverflowError e) {
+      throw new RegoCompileException(List.of(new RegoError("rego_parse_error", "query nesting too deep", "query")));
+    }
+    Plan.Query q;
+    synchronized (compiler) {
+      compiler.errors().clear();
+      q = compiler.compileQuery(body, null);
+      if (!compiler.errors().isEmpty()) {
+        List<RegoError> errs = List.copyOf(compiler.errors());
+        compiler.errors().clear();
+        throw new RegoCompileException(errs);
+      }
+    }
+    return new PreparedQuery(this, q);
+  }
+
+  /**
+   * Evaluates one document: {@code "envoy/authz/allow"} or {@code "data.envoy.authz.allow"}.
+   *
+   * @return the value, or null when undefined
+   * @throws RegoEvalException when evaluation fails
+   */
+  public Value evaluateRule(String path, Value input) {
+    return evaluateRule(path, EvalOptions.input(input));
+  }
+
+  public Value evaluateRule(String path, EvalOptions options) {
+    List<Value> p = pathCache.computeIfAbsent(path, CompiledPolicy::parsePath);
+    Eval e = new Eval(this, options);
+    try {
+      return e.document(p);
+    } catch (StackOverflowError so) {
+      throw Eval.error("eval_cancel_error", "evaluation exceeded the stack depth", null);
+    }
+  }
+
+  private static List<Value> parsePath(String path) {
+    String p = path.startsWith("data.") ? path.substring(5) : path.equals("data") ? "" : path;
+    String sep = path.startsWith("data.") ? "\\." : "[/.]";
+    List<Value> out = new ArrayList<>();
+    for (String s : p.split(sep)) {
+      if (!s.isEmpty()) {
+        out.add(StringValue.of(s));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  static Value constantTerm(String text) {
+    Ast.Term t;
+    try {
+      t = Parser.parseTerm(text);
+    } catch (StackOverflowError e) {
+      throw new RegoCompileException(List.of(new RegoError("rego_parse_error", "term nesting too deep", "input")));
+    }
+    CompiledPolicy empty = compile(RegoSyntax.V1, List.of(), dev.tollgate.rego.value.ObjectValue.EMPTY,
+        BuiltinRegistry.standard(), EvalLimits.DEFAULT, dev.tollgate.rego.value.ObjectValue.EMPTY);
+    Ast.Body body = new Ast.Body(t.loc(), List.of(new Ast.TermExpr(t.loc(), false,
+        new Ast.Call(t.loc(), "eq", List.of(new Ast.Var(t.loc(), "$term"), t), null), List.of())));
+    Plan.Query q;
+    synchronized (empty.compiler) {
+      q = empty.compiler.compileQuery(body, null);
+      if (!empty.compiler.errors().isEmpty()) {
+        throw new RegoCompileException(List.copyOf(empty.compiler.errors()));
+      }
+    }
+    Eval e = new Eval(empty, EvalOptions.DEFAULT);
+    Value[] out = new Value[1];
+    List<Map<String, Value>> rows = e.query(new Plan.Query(q.body(), q.nslots(), q.slotNames(),
+        new int[] {0}, new String[] {"v"}));
+    if (rows.isEmpty() || rows.get(0).get("v") == null) {
+      throw new RegoCompileException(List.of(new RegoError("rego_parse_error", "term is undefined", "input")));
+    }
+    out[0] = rows.get(0).get("v");
+    return out[0];
+  }
+}

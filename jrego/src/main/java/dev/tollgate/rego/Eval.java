@@ -1,0 +1,1237 @@
+package dev.tollgate.rego;
+
+import dev.tollgate.rego.Ast.ArrayTerm;
+import dev.tollgate.rego.Ast.Call;
+import dev.tollgate.rego.Ast.Compr;
+import dev.tollgate.rego.Ast.Every;
+import dev.tollgate.rego.Ast.Expr;
+import dev.tollgate.rego.Ast.Loc;
+import dev.tollgate.rego.Ast.ObjectTerm;
+import dev.tollgate.rego.Ast.Ref;
+import dev.tollgate.rego.Ast.Scalar;
+import dev.tollgate.rego.Ast.SetTerm;
+import dev.tollgate.rego.Ast.SomeDecl;
+import dev.tollgate.rego.Ast.SomeIn;
+import dev.tollgate.rego.Ast.Term;
+import dev.tollgate.rego.Ast.TermExpr;
+import dev.tollgate.rego.Ast.Var;
+import dev.tollgate.rego.Ast.With;
+import dev.tollgate.rego.Plan.CRule;
+import dev.tollgate.rego.Plan.Node;
+import dev.tollgate.rego.Plan.RuleIndex;
+import dev.tollgate.rego.Plan.Special;
+import dev.tollgate.rego.Plan.Target;
+import dev.tollgate.rego.builtins.Builtin;
+import dev.tollgate.rego.builtins.BuiltinContext;
+import dev.tollgate.rego.builtins.BuiltinException;
+import dev.tollgate.rego.value.ArrayValue;
+import dev.tollgate.rego.value.BooleanValue;
+import dev.tollgate.rego.value.NumberValue;
+import dev.tollgate.rego.value.ObjectValue;
+import dev.tollgate.rego.value.SetValue;
+import dev.tollgate.rego.value.StringValue;
+import dev.tollgate.rego.value.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * One evaluation: top-down with backtracking in continuation-passing style. Not thread-safe; a
+ * new instance per evaluation. Continuations return {@code true} to stop the search.
+ */
+final class Eval implements BuiltinContext {
+  interface K {
+    boolean go();
+  }
+
+  interface VK {
+    boolean accept(Value v);
+  }
+
+  private interface ArgsK {
+    boolean accept(Value[] vs);
+  }
+
+  private static final Value UNDEF = StringValue.of("\u0000undefined");
+
+  private final CompiledPolicy policy;
+  private final EvalOptions opts;
+  private Value[] frame;
+  private Value input;
+  private Value baseData;
+  private Map<Object, Value> cache = new HashMap<>();
+  private Map<String, Object> mocks;
+  private List<List<Value>> masked;
+  private List<Object[]> dataOverlays;
+  private long steps;
+  private final long maxSteps;
+  private final long deadline;
+  private int depth;
+  private final int maxDepth;
+  private Map<Object, Object> evalCache;
+  private RandomGenerator random;
+  private final long now;
+
+  Eval(CompiledPolicy policy, EvalOptions opts) {
+    this.policy = policy;
+    this.opts = opts;
+    this.input = opts.input();
+    this.baseData = policy.baseData();
+    EvalLimits l = opts.limits() != null ? opts.limits() : policy.limits();
+    this.maxSteps = l.maxSteps();
+    this.maxDepth = l.maxDepth();
+    this.deadline = l.maxWallNanos() > 0 ? System.nanoTime() + l.maxWallNanos() : Long.MAX_VALUE;
+    this.now = opts.nowNanos() != null ? opts.nowNanos() : System.currentTimeMillis() * 1_000_000L;
+  }
+
+  // ---- BuiltinContext
+
+  @Override
+  public long nowNanos() {
+    return now;
+  }
+
+  @Override
+  public RandomGenerator random() {
+    if (random == null) {
+      random = new java.util.Random();
+    }
+    return random;
+  }
+
+  @Override
+  public Map<Object, Object> evaluationCache() {
+    if (evalCache == null) {
+      evalCache = new HashMap<>();
+    }
+    return evalCache;
+  }
+
+  @Override
+  public boolean strictBuiltinErrors() {
+    return opts.strictBuiltinErrors();
+  }
+
+  @Override
+  public void print(String line) {
+    if (opts.printSink() != null) {
+      opts.printSink().accept(line);
+    }
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return opts.capabilities() != null ? opts.capabilities() : Capabilities.NONE;
+  }
+
+  @Override
+  public Value runtime() {
+    return policy.runtime();
+  }
+
+  // ---- entry points
+
+  List<Map<String, Value>> query(Plan.Query q) {
+    frame = new Value[q.nslots()];
+    List<Map<String, Value>> out = new ArrayList<>();
+    evalBody(q.body(), 0, () -> {
+      Map<String, Value> row = new LinkedHashMap<>();
+      for (int i = 0; i < q.resultSlots().length; i++) {
+        Value v = frame[q.resultSlots()[i]];
+        if (v != null) {
+          row.put(q.resultNames()[i], v);
+        }
+      }
+      out.add(row);
+      return false;
+    });
+    return out;
+  }
+
+  /** The value of the document at {@code path} under data, or null when undefined. */
+  Value document(List<Value> path) {
+    frame = new Value[0];
+    Value[] result = new Value[1];
+    List<Term> terms = new ArrayList<>(path.size());
+    for (Value v : path) {
+      terms.add(new Scalar(null, v));
+    }
+    walkData(policy.root(), baseData, terms, 0, v -> {
+      result[0] = v;
+      return true;
+    });
+    return result[0];
+  }
+
+  // ---- errors and limits
+
+  static RegoEvalException error(String code, String msg, Loc loc) {
+    return new RegoEvalException(new RegoError(code, msg, loc == null ? "" : loc.toString()));
+  }
+
+  private void step() {
+    if (++steps > maxSteps) {
+      throw error("eval_cancel_error", "evaluation exceeded the step limit (" + maxSteps + ")", null);
+    }
+    if ((steps & 1023) == 0 && System.nanoTime() > deadline) {
+      throw error("eval_cancel_error", "evaluation exceeded the time limit", null);
+    }
+  }
+
+  private void enter(Loc loc) {
+    if (++depth > maxDepth) {
+      throw error("eval_cancel_error", "evaluation exceeded the depth limit (" + maxDepth + ")", loc);
+    }
+  }
+
+  // ---- bodies and expressions
+
+  boolean evalBody(Expr[] body, int i, K k) {
+    if (i == body.length) {
+      return k.go();
+    }
+    return evalExpr(body[i], () -> evalBody(body, i + 1, k));
+  }
+
+  private boolean evalExpr(Expr e, K k) {
+    step();
+    if (!e.withs().isEmpty()) {
+      return evalWith(e, k);
+    }
+    if (e.negated()) {
+      boolean found = evalPositive(e, () -> true);
+      return !found && k.go();
+    }
+    return evalPositive(e, k);
+  }
+
+  private boolean evalPositive(Expr e, K k) {
+    switch (e) {
+      case TermExpr te -> {
+        Term t = te.term();
+        if (t instanceof Call c && c.target() != null) {
+          Target tg = c.target();
+          if (tg.special() == Special.EQ || tg.special() == Special.ASSIGN) {
+            return unify(c.args().get(0), c.args().get(1), k);
+          }
+          if (tg.arity() >= 0 && c.args().size() == tg.arity() + 1) {
+            Term out = c.args().get(c.args().size() - 1);
+            return evalCall(c, tg.arity(), v -> unifyValue(out, v, k));
+          }
+        }
+        return evalTerm(t, v -> (v instanceof BooleanValue b && !b.value()) ? false : k.go());
+      }
+      case SomeIn si -> {
+        return evalTerm(si.collection(), coll -> iterate(coll, (key, val) ->
+            si.key() == null
+                ? unifyValue(si.value(), val, k)
+                : unifyValue(si.key(), key, () -> unifyValue(si.value(), val, k))));
+      }
+      case Every ev -> {
+        boolean[] defined = {false};
+        boolean[] ok = {true};
+        evalTerm(ev.domain(), coll -> {
+          defined[0] = true;
+          iterate(coll, (key, val) -> {
+            K body = () -> evalBody(ev.body().exprs().toArray(new Expr[0]), 0, () -> true);
+            boolean found = ev.key() == null
+                ? unifyValue(ev.value(), val, body)
+                : unifyValue(ev.key(), key, () -> unifyValue(ev.value(), val, body));
+            if (!found) {
+              ok[0] = false;
+              return true;
+            }
+            return false;
+          });
+          return true;
+        });
+        if (!ok[0]) {
+          return false;
+        }
+        return k.go();
+      }
+      case SomeDecl sd -> {
+        return k.go();
+      }
+    }
+  }
+
+  private interface KV {
+    boolean accept(Value key, Value val);
+  }
+
+  private boolean iterate(Value coll, KV kv) {
+    switch (coll) {
+      case ArrayValue a -> {
+        for (int i = 0; i < a.size(); i++) {
+          step();
+          if (kv.accept(NumberValue.of(i), a.get(i))) {
+            return true;
+          }
+        }
+      }
+      case ObjectValue o -> {
+        for (Value key : o.sortedKeys()) {
+          step();
+          if (kv.accept(key, o.get(key))) {
+            return true;
+          }
+        }
+      }
+      case SetValue s -> {
+        for (Value x : s.sorted()) {
+          step();
+          if (kv.accept(x, x)) {
+            return true;
+          }
+        }
+      }
+      default -> {}
+    }
+    return false;
+  }
+
+  // ---- with
+
+  private boolean evalWith(Expr e, K k) {
+    // evaluate replacement values in the current frame first
+    List<With> withs = e.withs();
+    Object[] values = new Object[withs.size()];
+    for (int i = 0; i < withs.size(); i++) {
+      With w = withs.get(i);
+      if (w.value() instanceof Call c && c.args().isEmpty() && c.target() != null
+          && (c.target().builtin() != null || c.target().func() != null) && !(c.name().equals("print"))) {
+        values[i] = c.target();
+      } else {
+        Value[] holder = new Value[1];
+        evalTerm(w.value(), v -> {
+          holder[0] = v;
+          return true;
+        });
+        if (holder[0] == null) {
+          return false;
+        }
+        values[i] = holder[0];
+      }
+    }
+    State saved = save();
+    apply(withs, values);
+    State mine = save();
+    K inner = () -> {
+      State here = save();
+      restore(saved);
+      boolean halt = k.go();
+      restore(here);
+      return halt;
+    };
+    boolean halt;
+    try {
+      if (e.negated()) {
+        boolean found = evalPositive(stripWith(e), () -> true);
+        restore(saved);
+        return !found && k.go();
+      }
+      halt = evalPositive(stripWith(e), inner);
+    } finally {
+      if (save().cache == mine.cache || true) {
+        restore(saved);
+      }
+    }
+    return halt;
+  }
+
+  private static Expr stripWith(Expr e) {
+    return switch (e) {
+      case TermExpr te -> new TermExpr(te.loc(), te.negated(), te.term(), List.of());
+      case SomeIn si -> new SomeIn(si.loc(), si.key(), si.value(), si.collection(), si.negated(), List.of());
+      case Every ev -> new Every(ev.loc(), ev.key(), ev.value(), ev.domain(), ev.body(), ev.negated(), List.of());
+      case SomeDecl sd -> sd;
+    };
+  }
+
+  private record State(Value input, Value baseData, Map<Object, Value> cache, Map<String, Object> mocks,
+      List<List<Value>> masked, List<Object[]> overlays) {}
+
+  private State save() {
+    return new State(input, baseData, cache, mocks, masked, dataOverlays);
+  }
+
+  private void restore(State s) {
+    input = s.input;
+    baseData = s.baseData;
+    cache = s.cache;
+    mocks = s.mocks;
+    masked = s.masked;
+    dataOverlays = s.overlays;
+  }
+
+  private void apply(List<With> withs, Object[] values) {
+    cache = new HashMap<>();
+    for (int i = 0; i < withs.size(); i++) {
+      With w = withs.get(i);
+      Object val = values[i];
+      Term target = w.target();
+      if (target instanceof Call c) {
+        mocks = mocks == null ? new HashMap<>() : new HashMap<>(mocks);
+        mocks.put(c.target().key(), val);
+        continue;
+      }
+      Var head = target instanceof Var v ? v : (Var) ((Ref) target).head();
+      List<Value> path = new ArrayList<>();
+      if (target instanceof Ref r) {
+        for (Term p : r.path()) {
+          path.add(((Scalar) p).value());
+        }
+      }
+      Value v = val instanceof Value x ? x : null;
+      if (v == null) {
+        throw error("eval_type_error", "with: function value cannot replace a document", w.loc());
+      }
+      if (head.slot() == Compiler.INPUT_SLOT) {
+        input = path.isEmpty() ? v : setPath(input, path, 0, v);
+      } else {
+        baseData = setPath(baseData, path, 0, v);
+        masked = masked == null ? new ArrayList<>() : new ArrayList<>(masked);
+        masked.add(path);
+        dataOverlays = dataOverlays == null ? new ArrayList<>() : new ArrayList<>(dataOverlays);
+        dataOverlays.add(new Object[] {path, v});
+      }
+    }
+  }
+
+  private static Value setPath(Value base, List<Value> path, int i, Value v) {
+    if (i == path.size()) {
+      return v;
+    }
+    ObjectValue obj = base instanceof ObjectValue o ? o : ObjectValue.EMPTY;
+    Value child = obj.get(path.get(i));
+    return obj.with(path.get(i), setPath(child, path, i + 1, v));
+  }
+
+  private boolean isMasked(Node n) {
+    if (masked == null) {
+      return false;
+    }
+    for (List<Value> m : masked) {
+      if (m.size() <= n.path.size() && n.path.subList(0, m.size()).equals(m)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Value applyOverlaysBelow(Node n, Value doc) {
+    if (dataOverlays == null) {
+      return doc;
+    }
+    for (Object[] o : dataOverlays) {
+      @SuppressWarnings("unchecked")
+      List<Value> p = (List<Value>) o[0];
+      if (p.size() > n.path.size() && p.subList(0, n.path.size()).equals(n.path)) {
+        doc = setPath(doc, p.subList(n.path.size(), p.size()), 0, (Value) o[1]);
+      }
+    }
+    return doc;
+  }
+
+  // ---- unification
+
+  private boolean groundNow(Term t) {
+    return switch (t) {
+      case Var v -> v.slot() < 0 || frame[v.slot()] != null;
+      case ArrayTerm a -> {
+        for (Term x : a.items()) {
+          if (!groundNow(x)) {
+            yield false;
+          }
+        }
+        yield true;
+      }
+      case ObjectTerm o -> {
+        for (Term x : o.values()) {
+          if (!groundNow(x)) {
+            yield false;
+          }
+        }
+        yield true;
+      }
+      default -> true;
+    };
+  }
+
+  boolean unify(Term a, Term b, K k) {
+    if (groundNow(a)) {
+      return evalTerm(a, va -> unifyValue(b, va, k));
+    }
+    if (groundNow(b)) {
+      return evalTerm(b, vb -> unifyValue(a, vb, k));
+    }
+    if (a instanceof ArrayTerm x && b instanceof ArrayTerm y) {
+      if (x.items().size() != y.items().size()) {
+        return false;
+      }
+      return unifyPairs(x.items(), y.items(), new boolean[x.items().size()], k);
+    }
+    if (a instanceof ObjectTerm x && b instanceof ObjectTerm y) {
+      if (x.keys().size() != y.keys().size()) {
+        return false;
+      }
+      List<Term> as = new ArrayList<>();
+      List<Term> bs = new ArrayList<>();
+      for (int i = 0; i < x.keys().size(); i++) {
+        int j = y.keys().indexOf(x.keys().get(i));
+        if (j < 0) {
+          return false;
+        }
+        as.add(x.values().get(i));
+        bs.add(y.values().get(j));
+      }
+      return unifyPairs(as, bs, new boolean[as.size()], k);
+    }
+    throw error("eval_internal_error", "unsafe unification", a.loc());
+  }
+
+  private boolean unifyPairs(List<Term> as, List<Term> bs, boolean[] done, K k) {
+    int pick = -1;
+    for (int i = 0; i < done.length; i++) {
+      if (!done[i] && (groundNow(as.get(i)) || groundNow(bs.get(i)))) {
+        pick = i;
+        break;
+      }
+    }
+    if (pick < 0) {
+      for (int i = 0; i < done.length; i++) {
+        if (!done[i]) {
+          pick = i;
+          break;
+        }
+      }
+    }
+    if (pick < 0) {
+      return k.go();
+    }
+    int i = pick;
+    done[i] = true;
+    boolean halt = unify(as.get(i), bs.get(i), () -> unifyPairs(as, bs, done, k));
+    done[i] = false;
+    return halt;
+  }
+
+  boolean unifyValue(Term p, Value v, K k) {
+    switch (p) {
+      case Var var -> {
+        int s = var.slot();
+        if (s < 0) {
+          return evalTerm(p, pv -> pv.equals(v) && k.go());
+        }
+        Value cur = frame[s];
+        if (cur != null) {
+          return cur.equals(v) && k.go();
+        }
+        Value[] f = frame;
+        f[s] = v;
+        boolean halt = k.go();
+        f[s] = null;
+        return halt;
+      }
+      case Scalar sc -> {
+        return sc.value().equals(v) && k.go();
+      }
+      case ArrayTerm at -> {
+        if (!(v instanceof ArrayValue a) || a.size() != at.items().size()) {
+          return false;
+        }
+        return unifyElems(at.items(), a, 0, k);
+      }
+      case ObjectTerm ot -> {
+        if (!(v instanceof ObjectValue o) || o.size() != ot.keys().size()) {
+          return false;
+        }
+        return unifyObject(ot, o, 0, k);
+      }
+      default -> {
+        return evalTerm(p, pv -> pv.equals(v) && k.go());
+      }
+    }
+  }
+
+  private boolean unifyElems(List<Term> items, ArrayValue a, int i, K k) {
+    if (i == items.size()) {
+      return k.go();
+    }
+    return unifyValue(items.get(i), a.get(i), () -> unifyElems(items, a, i + 1, k));
+  }
+
+  private boolean unifyObject(ObjectTerm ot, ObjectValue o, int i, K k) {
+    if (i == ot.keys().size()) {
+      return k.go();
+    }
+    return evalTerm(ot.keys().get(i), key -> {
+      Value v = o.get(key);
+      return v != null && unifyValue(ot.values().get(i), v, () -> unifyObject(ot, o, i + 1, k));
+    });
+  }
+
+  // ---- terms
+
+  boolean evalTerm(Term t, VK k) {
+    switch (t) {
+      case Scalar s -> {
+        return k.accept(s.value());
+      }
+      case Var v -> {
+        int s = v.slot();
+        if (s >= 0) {
+          Value x = frame[s];
+          if (x == null) {
+            throw error("rego_unsafe_var_error", "var " + v.name() + " is unsafe", v.loc());
+          }
+          return k.accept(x);
+        }
+        if (s == Compiler.INPUT_SLOT) {
+          return input != null && k.accept(input);
+        }
+        return walkData(policy.root(), baseData, List.of(), 0, k);
+      }
+      case Ref r -> {
+        return evalRef(r, k);
+      }
+      case ArrayTerm a -> {
+        return evalArgs(a.items(), 0, new Value[a.items().size()], vs -> k.accept(ArrayValue.wrap(vs.clone())));
+      }
+      case SetTerm s -> {
+        return evalArgs(s.items(), 0, new Value[s.items().size()], vs -> k.accept(SetValue.of(vs)));
+      }
+      case ObjectTerm o -> {
+        List<Term> all = new ArrayList<>(o.keys().size() * 2);
+        for (int i = 0; i < o.keys().size(); i++) {
+          all.add(o.keys().get(i));
+          all.add(o.values().get(i));
+        }
+        return evalArgs(all, 0, new Value[all.size()], vs -> {
+          LinkedHashMap<Value, Value> m = new LinkedHashMap<>();
+          for (int i = 0; i < vs.length; i += 2) {
+            m.put(vs[i], vs[i + 1]);
+          }
+          return k.accept(ObjectValue.of(m));
+        });
+      }
+      case Call c -> {
+        return evalCall(c, c.target() == null ? c.args().size() : c.args().size(), k);
+      }
+      case Compr cp -> {
+        return evalCompr(cp, k);
+      }
+    }
+  }
+
+  private boolean evalArgs(List<Term> ts, int i, Value[] out, ArgsK k) {
+    if (i == ts.size()) {
+      return k.accept(out);
+    }
+    return evalTerm(ts.get(i), v -> {
+      out[i] = v;
+      return evalArgs(ts, i + 1, out, k);
+    });
+  }
+
+  private boolean evalCompr(Compr cp, VK k) {
+    Expr[] body = cp.body().exprs().toArray(new Expr[0]);
+    switch (cp.kind()) {
+      case ARRAY -> {
+        List<Value> acc = new ArrayList<>();
+        evalBody(body, 0, () -> evalTerm(cp.value(), v -> {
+          acc.add(v);
+          return false;
+        }));
+        return k.accept(ArrayValue.of(acc));
+      }
+      case SET -> {
+        List<Value> acc = new ArrayList<>();
+        evalBody(body, 0, () -> evalTerm(cp.value(), v -> {
+          acc.add(v);
+          return false;
+        }));
+        return k.accept(SetValue.of(acc));
+      }
+      case OBJECT -> {
+        LinkedHashMap<Value, Value> acc = new LinkedHashMap<>();
+        evalBody(body, 0, () -> evalTerm(cp.key(), key -> evalTerm(cp.value(), v -> {
+          Value prev = acc.put(key, v);
+          if (prev != null && !prev.equals(v)) {
+            throw error("eval_conflict_error", "object keys must be unique", cp.loc());
+          }
+          return false;
+        })));
+        return k.accept(ObjectValue.of(acc));
+      }
+    }
+    return false;
+  }
+
+  // ---- references
+
+  private boolean evalRef(Ref r, VK k) {
+    Term head = r.head();
+    if (head instanceof Var v) {
+      if (v.slot() == Compiler.DATA_SLOT) {
+        return walkData(policy.root(), baseData, r.path(), 0, k);
+      }
+      if (v.slot() == Compiler.INPUT_SLOT) {
+        return input != null && walkValue(input, r.path(), 0, k);
+      }
+    }
+    return evalTerm(head, hv -> walkValue(hv, r.path(), 0, k));
+  }
+
+  private static Value lookup(Value coll, Value key) {
+    switch (coll) {
+      case ObjectValue o -> {
+        return o.get(key);
+      }
+      case ArrayValue a -> {
+        if (key instanceof NumberValue n && n.isLong()) {
+          return a.getOrNull(n.longValue());
+        }
+        return null;
+      }
+      case SetValue s -> {
+        return s.contains(key) ? key : null;
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private boolean walkValue(Value v, List<Term> path, int i, VK k) {
+    if (i == path.size()) {
+      return k.accept(v);
+    }
+    Term seg = path.get(i);
+    if (groundNow(seg)) {
+      if (seg instanceof Scalar s) {
+        Value child = lookup(v, s.value());
+        return child != null && walkValue(child, path, i + 1, k);
+      }
+      return evalTerm(seg, key -> {
+        Value child = lookup(v, key);
+        return child != null && walkValue(child, path, i + 1, k);
+      });
+    }
+    return iterate(v, (key, child) -> unifyValue(seg, key, () -> walkValue(child, path, i + 1, k)));
+  }
+
+  private boolean walkData(Node node, Value base, List<Term> path, int i, VK k) {
+    if (node != null && masked != null && isMasked(node)) {
+      node = null;
+    }
+    if (node == null) {
+      return base != null && walkValue(base, path, i, k);
+    }
+    if (node.hasRules()) {
+      if (!node.funcs.isEmpty()) {
+        return false;
+      }
+      if (i < path.size() && node.children.isEmpty() && node.complete.isEmpty()
+          && node.defaultRule == null && !cache.containsKey(node) && groundNow(path.get(i))) {
+        Node n = node;
+        if (node.objects.isEmpty() || singleSuffix(node)) {
+          return evalTerm(path.get(i), key -> {
+            Value child = partialLookup(n, key);
+            return child != null && walkValue(child, path, i + 1, k);
+          });
+        }
+      }
+      Value doc = nodeDoc(node);
+      return doc != null && walkValue(doc, path, i, k);
+    }
+    if (i == path.size()) {
+      Value doc = subtreeDoc(node, base);
+      return doc != null && k.accept(doc);
+    }
+    Term seg = path.get(i);
+    Node n = node;
+    if (groundNow(seg)) {
+      return evalTerm(seg, key -> walkChild(n, base, key, path, i, k));
+    }
+    Set<Value> keys = new java.util.TreeSet<>(node.children.keySet());
+    if (base instanceof ObjectValue o) {
+      keys.addAll(o.asMap().keySet());
+    }
+    for (Value key : keys) {
+      step();
+      if (unifyValue(seg, key, () -> walkChild(n, base, key, path, i, k))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean singleSuffix(Node n) {
+    for (CRule r : n.objects) {
+      if (r.suffix.length != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean walkChild(Node node, Value base, Value key, List<Term> path, int i, VK k) {
+    Node child = node.children.get(key);
+    Value childBase = base instanceof ObjectValue o ? o.get(key) : null;
+    if (child == null && childBase == null) {
+      return false;
+    }
+    return walkData(child, childBase, path, i + 1, k);
+  }
+
+  private Value subtreeDoc(Node node, Value base) {
+    LinkedHashMap<Value, Value> m = new LinkedHashMap<>();
+    if (base instanceof ObjectValue o) {
+      m.putAll(o.asMap());
+    }
+    for (Map.Entry<Value, Node> e : node.children.entrySet()) {
+      Node c = e.getValue();
+      Value cb = m.get(e.getKey());
+      Value d;
+      if (masked != null && isMasked(c)) {
+        d = cb;
+      } else if (c.hasRules()) {
+        d = c.funcs.isEmpty() ? nodeDoc(c) : null;
+      } else {
+        d = subtreeDoc(c, cb);
+      }
+      if (d != null) {
+        m.put(e.getKey(), d);
+      } else if (c.hasRules() && cb == null) {
+        m.remove(e.getKey());
+      }
+    }
+    return ObjectValue.of(m);
+  }
+
+  // ---- rules
+
+  private Value nodeDoc(Node n) {
+    Value cached = cache.get(n);
+    if (cached != null) {
+      return cached == UNDEF ? null : cached;
+    }
+    Value v;
+    if (!n.complete.isEmpty() || n.defaultRule != null) {
+      v = completeDoc(n);
+    } else if (!n.sets.isEmpty()) {
+      v = setDoc(n);
+    } else {
+      v = objectDoc(n);
+    }
+    if (v != null) {
+      v = applyOverlaysBelow(n, v);
+    }
+    cache.put(n, v == null ? UNDEF : v);
+    return v;
+  }
+
+  private List<CRule> candidates(Node n) {
+    RuleIndex idx = n.index;
+    if (idx == null) {
+      return n.complete;
+    }
+    Value[] key = new Value[1];
+    evalTerm(idx.ref(), v -> {
+      key[0] = v;
+      return true;
+    });
+    if (key[0] == null) {
+      return idx.always();
+    }
+    List<CRule> hit = idx.byValue().get(key[0]);
+    if (hit == null) {
+      return idx.always();
+    }
+    return hit;
+  }
+
+  private Value completeDoc(Node n) {
+    Value result = null;
+    CRule resultRule = null;
+    for (CRule r : candidates(n)) {
+      if (result != null && r.constValue && r.elseRule == null && ((Scalar) r.value).value().equals(result)) {
+        continue;
+      }
+      Value v = evalComplete(r);
+      if (v != null) {
+        if (result == null) {
+          result = v;
+          resultRule = r;
+        } else if (!result.equals(v)) {
+          throw conflict(n, r);
+        }
+      }
+    }
+    if (result == null && n.defaultRule != null) {
+      CRule d = n.defaultRule;
+      Value[] saved = frame;
+      frame = new Value[d.nslots];
+      Value[] h = new Value[1];
+      evalTerm(d.value, v -> {
+        h[0] = v;
+        return true;
+      });
+      frame = saved;
+      result = h[0];
+    }
+    return result;
+  }
+
+  private static RegoEvalException conflict(Node n, CRule r) {
+    return error("eval_conflict_error", "complete rules must not produce multiple outputs: rule "
+        + n.pathString + " produced conflicting values", r.loc);
+  }
+
+  private Value evalComplete(CRule r) {
+    enter(r.loc);
+    Value[] saved = frame;
+    try {
+      for (CRule c = r; c != null; c = c.elseRule) {
+        frame = new Value[c.nslots];
+        Value[] res = new Value[1];
+        boolean[] any = {false};
+        CRule cur = c;
+        evalBody(c.body, 0, () -> {
+          any[0] = true;
+          return evalTerm(cur.value, v -> {
+            if (res[0] == null) {
+              res[0] = v;
+            } else if (!res[0].equals(v)) {
+              throw conflict(r.node, cur);
+            }
+            return cur.constValue;
+          });
+        });
+        if (any[0]) {
+          return res[0];
+        }
+      }
+      return null;
+    } finally {
+      frame = saved;
+      depth--;
+    }
+  }
+
+  private Value setDoc(Node n) {
+    LinkedHashSet<Value> acc = new LinkedHashSet<>();
+    Value[] saved = frame;
+    enter(n.sets.get(0).loc);
+    try {
+      for (CRule r : n.sets) {
+        frame = new Value[r.nslots];
+        evalBody(r.body, 0, () -> evalTerm(r.key, v -> {
+          acc.add(v);
+          return false;
+        }));
+      }
+    } finally {
+      frame = saved;
+      depth--;
+    }
+    return SetValue.of(acc);
+  }
+
+  private static boolean isPattern(Term t) {
+    return switch (t) {
+      case Var v -> true;
+      case Scalar s -> true;
+      case ArrayTerm a -> a.items().stream().allMatch(Eval::isPattern);
+      default -> false;
+    };
+  }
+
+  /** The member at {@code key} of a partial set or single-key partial object node. */
+  private Value partialLookup(Node n, Value key) {
+    Value[] saved = frame;
+    enter(n.path.isEmpty() ? null : firstLoc(n));
+    try {
+      if (!n.sets.isEmpty()) {
+        for (CRule r : n.sets) {
+          frame = new Value[r.nslots];
+          K body = () -> evalBody(r.body, 0, () -> true);
+          boolean found = isPattern(r.key)
+              ? unifyValue(r.key, key, body)
+              : evalBody(r.body, 0, () -> evalTerm(r.key, v -> v.equals(key)));
+          if (found) {
+            return key;
+          }
+        }
+        return null;
+      }
+      Value[] res = new Value[1];
+      for (CRule r : n.objects) {
+        frame = new Value[r.nslots];
+        Term kt = r.suffix[0];
+        K body = () -> evalBody(r.body, 0, () -> evalTerm(kt, kv -> kv.equals(key) && evalTerm(r.value, v -> {
+          if (res[0] == null) {
+            res[0] = v;
+          } else if (!res[0].equals(v)) {
+            throw error("eval_conflict_error", "object keys must be unique", r.loc);
+          }
+          return false;
+        })));
+        if (isPattern(kt)) {
+          unifyValue(kt, key, body);
+        } else {
+          body.go();
+        }
+      }
+      return res[0];
+    } finally {
+      frame = saved;
+      depth--;
+    }
+  }
+
+  private static Loc firstLoc(Node n) {
+    if (!n.sets.isEmpty()) {
+      return n.sets.get(0).loc;
+    }
+    return n.objects.isEmpty() ? null : n.objects.get(0).loc;
+  }
+
+  /** Mutable nested map used while building partial objects. */
+  private Value objectDoc(Node n) {
+    LinkedHashMap<Value, Object> acc = new LinkedHashMap<>();
+    Value[] saved = frame;
+    enter(null);
+    try {
+      for (CRule r : n.objects) {
+        frame = new Value[r.nslots];
+        Value[] keys = new Value[r.suffix.length];
+        evalBody(r.body, 0, () -> evalArgs(List.of(r.suffix), 0, keys, ks -> evalTerm(r.value, v -> {
+          insert(acc, ks, 0, v, r);
+          return false;
+        })));
+      }
+    } finally {
+      frame = saved;
+      depth--;
+    }
+    for (Map.Entry<Value, Node> e : n.children.entrySet()) {
+      Node c = e.getValue();
+      Value d = c.hasRules() ? nodeDoc(c) : subtreeDoc(c, null);
+      if (d == null) {
+        continue;
+      }
+      Object prev = acc.get(e.getKey());
+      if (prev == null) {
+        acc.put(e.getKey(), d);
+      } else if (prev instanceof Map<?, ?> pm && d instanceof ObjectValue dv) {
+        @SuppressWarnings("unchecked")
+        LinkedHashMap<Value, Object> m = (LinkedHashMap<Value, Object>) pm;
+        for (Map.Entry<Value, Value> de : dv.asMap().entrySet()) {
+          Object p = m.get(de.getKey());
+          if (p != null && !freeze(p).equals(de.getValue())) {
+            throw error("eval_conflict_error", "object keys must be unique", c.path.isEmpty() ? null : null);
+          }
+          m.put(de.getKey(), de.getValue());
+        }
+      } else if (!freeze(prev).equals(d)) {
+        throw error("eval_conflict_error", "object keys must be unique", null);
+      }
+    }
+    if (acc.isEmpty() && n.children.isEmpty() && !n.objects.isEmpty()) {
+      return ObjectValue.EMPTY;
+    }
+    return (Value) freeze(acc);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void insert(LinkedHashMap<Value, Object> m, Value[] ks, int i, Value v, CRule r) {
+    Value key = ks[i];
+    Object prev = m.get(key);
+    if (i == ks.length - 1) {
+      if (prev == null) {
+        m.put(key, v);
+      } else if (prev instanceof Map || !prev.equals(v)) {
+        throw error("eval_conflict_error", "object keys must be unique", r.loc);
+      }
+      return;
+    }
+    LinkedHashMap<Value, Object> child;
+    if (prev == null) {
+      child = new LinkedHashMap<>();
+      m.put(key, child);
+    } else if (prev instanceof LinkedHashMap<?, ?> pm) {
+      child = (LinkedHashMap<Value, Object>) pm;
+    } else {
+      throw error("eval_conflict_error", "object keys must be unique", r.loc);
+    }
+    insert(child, ks, i + 1, v, r);
+  }
+
+  private static Object freeze(Object o) {
+    if (o instanceof Map<?, ?> m) {
+      LinkedHashMap<Value, Value> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        out.put((Value) e.getKey(), (Value) freeze(e.getValue()));
+      }
+      return ObjectValue.of(out);
+    }
+    return o;
+  }
+
+  // ---- calls
+
+  private boolean evalCall(Call c, int nargs, VK k) {
+    Target t = c.target();
+    if (t == null) {
+      throw error("rego_type_error", "undefined function " + c.name(), c.loc());
+    }
+    if (mocks != null) {
+      Object mock = mocks.get(t.key());
+      if (mock instanceof Value mv) {
+        return evalArgs(c.args().subList(0, Math.min(nargs, c.args().size())), 0, new Value[Math.min(nargs, c.args().size())], vs -> k.accept(mv));
+      }
+      if (mock instanceof Target mt) {
+        t = mt;
+      }
+    }
+    Target target = t;
+    switch (target.special()) {
+      case EQ, ASSIGN -> {
+        boolean found = unify(c.args().get(0), c.args().get(1), () -> true);
+        return k.accept(BooleanValue.of(found));
+      }
+      case PRINT -> {
+        return evalPrint(c, k);
+      }
+      default -> {}
+    }
+    int n = target.arity() >= 0 ? Math.min(nargs, target.arity()) : c.args().size();
+    if (c.args().size() < n) {
+      n = c.args().size();
+    }
+    List<Term> args = c.args().subList(0, n);
+    Value[] buf = new Value[n];
+    return evalArgs(args, 0, buf, vs -> {
+      if (target.func() != null) {
+        Value r = callFunction(target.func(), vs.clone(), c.loc());
+        return r != null && k.accept(r);
+      }
+      return callBuiltin(target.builtin(), vs.clone(), c.loc(), k);
+    });
+  }
+
+  private boolean evalPrint(Call c, VK k) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < c.args().size(); i++) {
+      if (i > 0) {
+        sb.append(' ');
+      }
+      List<Value> vals = new ArrayList<>();
+      evalTerm(c.args().get(i), v -> {
+        vals.add(v);
+        return false;
+      });
+      if (vals.isEmpty()) {
+        sb.append("<undefined>");
+      } else {
+        Value v = vals.get(0);
+        sb.append(v instanceof StringValue s ? s.value() : v.toJson());
+      }
+    }
+    print(sb.toString());
+    return k.accept(BooleanValue.TRUE);
+  }
+
+  private boolean callBuiltin(Builtin b, Value[] args, Loc loc, VK k) {
+    Value r;
+    try {
+      r = b.impl().apply(this, args);
+    } catch (BuiltinException e) {
+      if (e.isTypeError()) {
+        throw error("eval_type_error", b.name() + ": " + e.getMessage(), loc);
+      }
+      if (opts.strictBuiltinErrors()) {
+        throw error("eval_builtin_error", b.name() + ": " + e.getMessage(), loc);
+      }
+      return false;
+    } catch (RegoException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      if (opts.strictBuiltinErrors()) {
+        throw error("eval_builtin_error", b.name() + ": " + e, loc);
+      }
+      return false;
+    }
+    if (r == null) {
+      return false;
+    }
+    if (b.relation()) {
+      if (r instanceof ArrayValue a) {
+        for (int i = 0; i < a.size(); i++) {
+          if (k.accept(a.get(i))) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+    return k.accept(r);
+  }
+
+  Value callFunction(Node fn, Value[] args, Loc loc) {
+    enter(loc);
+    Value[] saved = frame;
+    try {
+      Value[] res = new Value[1];
+      for (CRule r : fn.funcs) {
+        for (CRule c = r; c != null; c = c.elseRule) {
+          frame = new Value[c.nslots];
+          boolean[] any = {false};
+          CRule cur = c;
+          unifyArgs(c.args, args, 0, () -> evalBody(cur.body, 0, () -> {
+            any[0] = true;
+            return evalTerm(cur.value, v -> {
+              if (res[0] == null) {
+                res[0] = v;
+              } else if (!res[0].equals(v)) {
+                throw error("eval_conflict_error", "functions must not produce multiple outputs for same inputs: function "
+                    + fn.pathString + " produced conflicting values for the same inputs", cur.loc);
+              }
+              return cur.constValue;
+            });
+          }));
+          if (any[0]) {
+            break;
+          }
+        }
+      }
+      if (res[0] == null && fn.defaultRule != null) {
+        CRule d = fn.defaultRule;
+        frame = new Value[d.nslots];
+        evalTerm(d.value, v -> {
+          res[0] = v;
+          return true;
+        });
+      }
+      return res[0];
+    } finally {
+      frame = saved;
+      depth--;
+    }
+  }
+
+  private boolean unifyArgs(Term[] params, Value[] args, int i, K k) {
+    if (i == params.length) {
+      return k.go();
+    }
+    return unifyValue(params[i], args[i], () -> unifyArgs(params, args, i + 1, k));
+  }
+}
