@@ -76,7 +76,7 @@ final class RegoText {
   /** A number as literal text; exponents are written without a plus sign ({@code 2e308}). */
   static String number(NumberValue n) {
     String s = n.toString();
-    if (s.indexOf('e') < 0) {
+    if (s.indexOf('e') < 0 && n.toBigDecimal().scale() >= 0) {
       return s;
     }
     BigDecimal d = n.toBigDecimal().stripTrailingZeros();

@@ -208,7 +208,8 @@ final class StringBuiltins {
       if (n.isLong() && d.scale() <= 0) {
         return n.longValue();
       }
-      if (d.scale() <= 0) {
+      // Only integers written out in digits reach Go as *big.Int; 2e308 is a float literal.
+      if (d.scale() == 0) {
         return n.toBigInteger();
       }
       double f = d.doubleValue();
