@@ -45,6 +45,7 @@ final class StringBuiltins {
     r.function("strings.count", 2, (ctx, a) -> count(a));
     r.function("strings.replace_n", 2, (ctx, a) -> replaceN(a));
     r.function("strings.reverse", 1, (ctx, a) -> StringValue.of(reverse(Args.string(a, 0))));
+    r.function("strings.render_template", 2, (ctx, a) -> GoTemplate.render(a));
   }
 
   private static Value concat(Value[] a) throws BuiltinException {
