@@ -57,6 +57,9 @@ final class GlobBuiltins {
         cached = Pattern.compile(new Translator(pattern, delimiters).translate(), Pattern.DOTALL);
       } catch (BuiltinException e) {
         cached = e.getMessage();
+      } catch (com.google.re2j.PatternSyntaxException e) {
+        // Not expected for a translated glob; reported rather than thrown.
+        cached = "invalid glob pattern: " + e.getDescription();
       }
       if (CACHE.size() >= CACHE_LIMIT) {
         CACHE.clear();

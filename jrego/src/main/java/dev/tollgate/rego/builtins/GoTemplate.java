@@ -25,6 +25,8 @@ import java.util.TreeMap;
  */
 final class GoTemplate {
   private static final String NAME = "template";
+  /** Nesting of control structures and parentheses; keeps recursion within the stack. */
+  private static final int MAX_DEPTH = 500;
 
   private GoTemplate() {}
 
@@ -123,6 +125,7 @@ final class GoTemplate {
     // Tokens of the current action.
     private List<Tok> toks;
     private int ti;
+    private int depth;
 
     record Tok(String kind, String text, int pos) {}
 
@@ -237,6 +240,9 @@ final class GoTemplate {
     }
 
     private Node control(String kind, int at) throws BuiltinException {
+      if (++depth > MAX_DEPTH) {
+        throw error(at, "max nesting depth of " + MAX_DEPTH + " exceeded");
+      }
       Pipe p = pipeline(at, true);
       expectEnd(ti);
       List<Node> body = new ArrayList<>();
@@ -251,6 +257,7 @@ final class GoTemplate {
             && (toks.get(1).text.equals("if") || toks.get(1).text.equals("with"))) {
           ti = 2;
           otherwise.add(control(toks.get(1).text, toks.get(1).pos));
+          depth--;
           return make(kind, p, body, otherwise);
         }
         expectEnd(1);
@@ -259,6 +266,7 @@ final class GoTemplate {
           throw error(text.length(), stop == null ? "unexpected EOF" : "expected end; found {{else}}");
         }
       }
+      depth--;
       return make(kind, p, body, otherwise);
     }
 
@@ -327,7 +335,11 @@ final class GoTemplate {
           return new Literal(t.text);
         }
         case "number" -> {
-          return new Literal(Long.valueOf(t.text));
+          try {
+            return new Literal(Long.valueOf(t.text));
+          } catch (NumberFormatException e) {
+            return new Literal(Double.valueOf(t.text));
+          }
         }
         case "float" -> {
           return new Literal(Double.valueOf(t.text));
@@ -341,7 +353,11 @@ final class GoTemplate {
           };
         }
         case "lparen" -> {
+          if (++depth > MAX_DEPTH) {
+            throw error(t.pos, "max nesting depth of " + MAX_DEPTH + " exceeded");
+          }
           Pipe p = pipeline(t.pos, false);
+          depth--;
           if (ti >= toks.size() || !toks.get(ti).kind.equals("rparen")) {
             throw error(t.pos, "unclosed left paren");
           }

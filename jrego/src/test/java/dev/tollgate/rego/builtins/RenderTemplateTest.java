@@ -37,8 +37,21 @@ class RenderTemplateTest {
       {{nope 1}}                                 | {}                            | !fail: function "nope" not defined
       {{eq .a 1}}                                | {"a": "1"}                    | !fail: incompatible types for comparison
       {{template "x"}}                           | {}                            | !fail: is not supported
+      {{99999999999999999999}}                   | {}                            | "1e+20"
       """)
   void renders(String template, String vars, String expected) throws BuiltinException {
+    check(template, vars, expected);
+  }
+
+  @org.junit.jupiter.api.Test
+  void deepNestingIsAnErrorNotAStackOverflow() throws BuiltinException {
+    String deep = "{{if true}}".repeat(5000) + "x" + "{{end}}".repeat(5000);
+    check(deep, "{}", "!fail: max nesting depth of 500 exceeded");
+    String parens = "{{" + "(".repeat(5000) + "1" + ")".repeat(5000) + "}}";
+    check(parens, "{}", "!fail: max nesting depth of 500 exceeded");
+  }
+
+  private static void check(String template, String vars, String expected) throws BuiltinException {
     String args = "[" + dev.tollgate.rego.value.Json.write(
         dev.tollgate.rego.value.StringValue.of(template)) + ", " + vars + "]";
     StringsTestSupport.check("strings.render_template", args, expected);
