@@ -88,8 +88,16 @@ final class UnitsBuiltins {
       throw fail("units.parse", "could not parse amount to a number");
     }
     BigDecimal total = n.multiply(factor);
-    if (total.signum() == 0 || total.stripTrailingZeros().scale() <= 0) {
-      return NumberValue.of(total.setScale(0, RoundingMode.UNNECESSARY).toBigInteger());
+    if (total.signum() == 0) {
+      return NumberValue.ZERO;
+    }
+    BigDecimal stripped = total.stripTrailingZeros();
+    if (stripped.scale() <= 0) {
+      // Kept as unscaled digits and an exponent: 1e999999 need not be expanded here.
+      return NumberValue.of(stripped);
+    }
+    if (stripped.precision() - stripped.scale() < -10) {
+      return NumberValue.ZERO; // below 0.5e-10: rounds to zero without a costly rescale
     }
     // OPA prints non-integers with ten decimals, rounding half away from zero.
     return NumberValue.of(total.setScale(10, RoundingMode.HALF_UP).stripTrailingZeros());
@@ -112,7 +120,15 @@ final class UnitsBuiltins {
     if (n == null) {
       throw fail("units.parse_bytes", "could not parse byte amount to a number");
     }
-    return NumberValue.of(n.multiply(factor).setScale(0, RoundingMode.DOWN).toBigInteger());
+    BigDecimal total = n.multiply(factor);
+    if (total.signum() == 0) {
+      return NumberValue.ZERO;
+    }
+    BigDecimal stripped = total.stripTrailingZeros();
+    if (stripped.precision() - stripped.scale() <= 0) {
+      return NumberValue.ZERO; // |total| < 1 truncates to zero
+    }
+    return NumberValue.of(stripped.scale() <= 0 ? stripped : total.setScale(0, RoundingMode.DOWN));
   }
 
   private static BuiltinException fail(String name, String message) {
