@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code glob.match} and {@code glob.quote_meta} with the syntax of the gobwas/glob library OPA
  * uses: {@code *} (any run of non-delimiters), {@code **} (any run), {@code ?} (one
  * non-delimiter), {@code [abc]}, {@code [a-z]}, {@code [!...]}, {@code {a,b}} alternatives and
- * {@code \} escapes. A pattern is translated to an RE2 expression, so matching is linear.
+ * {@code \} escapes, reporting syntax errors as its current release does ({@code glob: syntax
+ * error at OFFSET: reason}). A pattern is translated to an RE2 expression, so matching is linear.
  */
 final class GlobBuiltins {
   private static final int CACHE_LIMIT = 1000;
@@ -122,16 +123,27 @@ final class GlobBuiltins {
           }
         } else {
           pos--;
-          text(termsLevel > 0 ? "?*[{},": "?*[{");
+          text(termsLevel > 0 ? "?*[{}," : "?*[{");
         }
       }
-      // An unclosed group ends with the pattern, as in gobwas/glob.
-      out.append(")".repeat(termsLevel));
+      if (termsLevel > 0) {
+        throw syntaxError(in.length, "unclosed `{`");
+      }
       return out.toString();
     }
 
+    /** gobwas/glob's SyntaxError text; the offset counts UTF-8 bytes up to code point {@code at}. */
+    private BuiltinException syntaxError(int at, String reason) {
+      int bytes = 0;
+      for (int i = 0; i < at && i < in.length; i++) {
+        int cp = in[i];
+        bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      }
+      return BuiltinException.failure("glob: syntax error at " + bytes + ": " + reason);
+    }
+
     /** Literal text up to a breaker; a backslash escapes the next character. */
-    private void text(String breakers) {
+    private void text(String breakers) throws BuiltinException {
       boolean escaped = false;
       while (pos < in.length) {
         int r = in[pos++];
@@ -148,6 +160,9 @@ final class GlobBuiltins {
         escaped = false;
         literal(out, r);
       }
+      if (escaped) {
+        throw syntaxError(in.length, "trailing backslash");
+      }
     }
 
     /** A character class after its '[': either {@code lo-hi} or a list, optionally negated. */
@@ -158,24 +173,23 @@ final class GlobBuiltins {
         pos++;
       }
       if (pos >= in.length) {
-        throw BuiltinException.failure("unexpected end of input");
+        throw syntaxError(in.length, "unexpected end of input");
       }
       if (pos + 1 < in.length && in[pos + 1] == '-') {
         int lo = in[pos];
         pos += 2;
         if (pos >= in.length) {
-          throw BuiltinException.failure("unexpected end of input");
+          throw syntaxError(in.length, "unexpected end of input");
         }
         int hi = in[pos++];
         if (pos >= in.length) {
-          throw BuiltinException.failure("unexpected end of input");
+          throw syntaxError(in.length, "unexpected end of input");
         }
         if (in[pos++] != ']') {
-          throw BuiltinException.failure("expected close range character");
+          throw syntaxError(pos, "expected close range character");
         }
         if (hi < lo) {
-          throw BuiltinException.failure("hi character '" + Character.toString(hi)
-              + "' should be greater than lo '" + Character.toString(lo) + "'");
+          throw syntaxError(pos, "range hi character is less than lo");
         }
         out.append(not ? "[^" : "[");
         classChar(out, lo);
@@ -202,12 +216,15 @@ final class GlobBuiltins {
         chars.appendCodePoint(r);
         pos++;
       }
+      if (escaped) {
+        throw syntaxError(in.length, "trailing backslash");
+      }
       if (pos >= in.length) {
-        throw BuiltinException.failure("unexpected end of input");
+        throw syntaxError(in.length, "unexpected end of input");
       }
       pos++; // ']'
       if (chars.isEmpty()) {
-        throw BuiltinException.failure("could not parse range");
+        throw syntaxError(pos, "could not parse range");
       }
       out.append(not ? "[^" : "[").append(classChars(chars.toString())).append(']');
     }

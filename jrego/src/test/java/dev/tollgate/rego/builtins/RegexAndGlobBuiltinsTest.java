@@ -83,13 +83,17 @@ class RegexAndGlobBuiltinsTest {
       glob.match     | ["a\\\\*b", [], "a*b"]                     | true
       glob.match     | ["a\\\\*b", [], "axb"]                     | false
       glob.match     | ["a}b,c", [], "a}b,c"]                     | true
-      glob.match     | ["{a,b", [], "b"]                          | true
+      glob.match     | ["{a,b", [], "b"]                          | !fail: glob: syntax error at 4: unclosed `{`
       glob.match     | ~["(a|b).c$", [], "(a|b).c$"]~ | true
       glob.match     | ["*", ["."], "line\\nbreak"]               | true
-      glob.match     | ["[a-", [], "x"]                           | !fail: unexpected end of input
-      glob.match     | ["[]", [], "x"]                            | !fail: could not parse range
-      glob.match     | ["[a-cd]", [], "x"]                        | !fail: expected close range character
-      glob.match     | ["[z-a]", [], "x"]                         | !fail: hi character 'a' should be greater than lo 'z'
+      glob.match     | ["[a-", [], "x"]                           | !fail: glob: syntax error at 3: unexpected end of input
+      glob.match     | ["[abc", [], "x"]                          | !fail: glob: syntax error at 4: unexpected end of input
+      glob.match     | ["[]", [], "x"]                            | !fail: glob: syntax error at 2: could not parse range
+      glob.match     | ["[a-cx]", [], "x"]                        | !fail: glob: syntax error at 5: expected close range character
+      glob.match     | ["[c-a]", [], "x"]                         | !fail: glob: syntax error at 5: range hi character is less than lo
+      glob.match     | ["é[c-a]", [], "x"]                        | !fail: glob: syntax error at 7: range hi character is less than lo
+      glob.match     | ["a\\\\", [], "x"]                     | !fail: glob: syntax error at 2: trailing backslash
+      glob.match     | ["\\\\", [], "x"]                      | !fail: glob: syntax error at 1: trailing backslash
       glob.match     | ["*", ["ab"], "x"]                         | !type: operand 2 must be array of runes but got array containing string
       glob.match     | ["*", [1], "x"]                            | !type: operand 2 must be array of strings but got array containing number
       glob.match     | ["*", "x", "x"]                            | !type: operand 2 must be one of {array, null} but got string
