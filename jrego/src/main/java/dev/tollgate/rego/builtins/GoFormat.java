@@ -547,7 +547,8 @@ final class GoFormat {
     int expIdx = -1;
     for (int i = 1; i < num.length(); i++) {
       char c = num.charAt(i);
-      if (c == 'e' || c == 'E' || c == 'p' || c == 'P') {
+      boolean hexDigit = (verb == 'x' || verb == 'X') && (c == 'e' || c == 'E');
+      if (!hexDigit && (c == 'e' || c == 'E' || c == 'p' || c == 'P')) {
         expIdx = i;
         break;
       }
@@ -562,7 +563,8 @@ final class GoFormat {
       char c = body.charAt(i);
       if (c == '.') {
         hasPoint = true;
-      } else if (c >= '0' && c <= '9') {
+      } else {
+        // Go counts every other character here, the 'x' of a hex prefix included.
         if (c != '0') {
           sawNonzeroDigit = true;
         }
