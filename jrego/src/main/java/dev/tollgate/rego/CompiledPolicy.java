@@ -22,7 +22,7 @@ public final class CompiledPolicy {
   private final EvalLimits limits;
   private final Value runtime;
   private final List<RuleInfo> rules;
-  private final Map<String, List<Value>> pathCache = new ConcurrentHashMap<>();
+  private final Map<String, List<Ast.Term>> pathCache = new ConcurrentHashMap<>();
 
   private CompiledPolicy(Compiler compiler, Value baseData, EvalLimits limits, Value runtime, List<RuleInfo> rules) {
     this.compiler = compiler;
@@ -95,6 +95,10 @@ public final class CompiledPolicy {
     }
   }
 
+  int nodeCount() {
+    return compiler.nodeCount();
+  }
+
   Node root() {
     return compiler.root;
   }
@@ -152,7 +156,7 @@ public final class CompiledPolicy {
   }
 
   public Value evaluateRule(String path, EvalOptions options) {
-    List<Value> p = pathCache.computeIfAbsent(path, CompiledPolicy::parsePath);
+    List<Ast.Term> p = pathCache.computeIfAbsent(path, CompiledPolicy::parsePath);
     Eval e = new Eval(this, options);
     try {
       return e.document(p);
@@ -161,13 +165,13 @@ public final class CompiledPolicy {
     }
   }
 
-  private static List<Value> parsePath(String path) {
+  private static List<Ast.Term> parsePath(String path) {
     String p = path.startsWith("data.") ? path.substring(5) : path.equals("data") ? "" : path;
-    String sep = path.startsWith("data.") ? "\\." : "[/.]";
-    List<Value> out = new ArrayList<>();
+    String sep = path.startsWith("data.") ? "\\." : "/";
+    List<Ast.Term> out = new ArrayList<>();
     for (String s : p.split(sep)) {
       if (!s.isEmpty()) {
-        out.add(StringValue.of(s));
+        out.add(new Ast.Scalar(null, StringValue.of(s)));
       }
     }
     return List.copyOf(out);

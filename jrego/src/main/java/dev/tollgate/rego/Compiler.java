@@ -60,6 +60,10 @@ final class Compiler {
     this.builtins = builtins;
   }
 
+  int nodeCount() {
+    return nodeIds + 1;
+  }
+
   List<RegoError> errors() {
     return errors;
   }
@@ -120,6 +124,7 @@ final class Compiler {
     }
     for (Module m : modules) {
       List<Value> base = strs(m.pkg());
+      node(base);
       for (Rule r : m.rules()) {
         List<Value> path = new ArrayList<>(base);
         int constLen = 0;
@@ -145,9 +150,20 @@ final class Compiler {
               n.complete.add(cr);
             }
           }
-          case PARTIAL_SET -> n.sets.add(cr);
+          case PARTIAL_SET -> {
+            if (constLen < r.ref().size()) {
+              n.objects.add(cr);
+            } else {
+              n.sets.add(cr);
+            }
+          }
           case PARTIAL_OBJECT -> n.objects.add(cr);
           case FUNCTION -> {
+            if (n.funcArity >= 0 && n.funcArity != cr.argCount) {
+              error("rego_type_error", "conflicting rules " + n.pathString + " found", r.loc());
+            }
+            n.isFunction = true;
+            n.funcArity = cr.argCount;
             if (r.isDefault()) {
               n.defaultRule = cr;
             } else {
@@ -193,23 +209,14 @@ final class Compiler {
 
   private void checkConflicts(Node n) {
     int kinds = 0;
-    kinds += (!n.complete.isEmpty() || (n.defaultRule != null && n.funcs.isEmpty())) ? 1 : 0;
+    kinds += (!n.complete.isEmpty() || (n.defaultRule != null && !n.isFunction)) ? 1 : 0;
     kinds += !n.sets.isEmpty() ? 1 : 0;
-    kinds += !n.funcs.isEmpty() ? 1 : 0;
-    if (kinds > 1 || (!n.objects.isEmpty() && (!n.sets.isEmpty() || !n.funcs.isEmpty()))) {
+    kinds += n.isFunction ? 1 : 0;
+    if (kinds > 1 || (!n.objects.isEmpty() && (!n.sets.isEmpty() || n.isFunction || !n.complete.isEmpty()))) {
       Loc l = firstLoc(n);
       error("rego_type_error", "conflicting rules " + n.pathString + " found", l);
     }
-    if (!n.funcs.isEmpty()) {
-      int arity = n.funcs.get(0).argCount;
-      for (CRule f : n.funcs) {
-        if (f.argCount != arity) {
-          error("rego_type_error", "conflicting rules " + n.pathString + " found", f.loc);
-          break;
-        }
-      }
-    }
-    if ((n.hasRules()) && !n.children.isEmpty() && (!n.complete.isEmpty() || !n.sets.isEmpty() || !n.funcs.isEmpty())) {
+    if (n.hasRules() && !n.children.isEmpty() && (!n.complete.isEmpty() || !n.sets.isEmpty() || n.isFunction)) {
       for (Node c : n.children.values()) {
         if (c.hasRulesBelow) {
           error("rego_type_error", "rule " + n.pathString + " conflicts with " + c.pathString, firstLoc(c) == null ? firstLoc(n) : firstLoc(c));
@@ -413,6 +420,9 @@ final class Compiler {
     BitSet need = new BitSet();
     allVars(rt, need);
     need.andNot(bound);
+    BitSet iter = new BitSet();
+    refOutVars(rt, iter);
+    need.andNot(iter);
     for (int s = need.nextSetBit(0); s >= 0; s = need.nextSetBit(s + 1)) {
       String name = ctx.slotNames.get(s);
       if (!name.startsWith("$")) {
@@ -578,7 +588,10 @@ final class Compiler {
       case TermExpr te -> {
         termLocals(ctx, s, te.term());
         for (With w : te.withs()) {
-          termLocals(ctx, s, w.value());
+          String name = refName(w.value());
+          if (name == null || resolveCallTarget(ctx, name, w.loc(), false) == null) {
+            termLocals(ctx, s, w.value());
+          }
         }
       }
       case SomeIn si -> termLocals(ctx, s, si.collection());
@@ -672,7 +685,7 @@ final class Compiler {
         }
       }
       Node fn = head.name().equals("data") ? findNode(scalarPath(path)) : null;
-      if (fn != null && !fn.funcs.isEmpty()) {
+      if (fn != null && fn.isFunction) {
         return new Call(w.loc(), fn.pathString, List.of(), new Target(fn.pathString, null, fn, Special.NONE, fnArity(fn)));
       }
       Var rh = new Var(head.loc(), head.name(), head.name().equals("data") ? DATA_SLOT : INPUT_SLOT);
@@ -790,7 +803,7 @@ final class Compiler {
   }
 
   private static int fnArity(Node n) {
-    return n.funcs.get(0).argCount;
+    return n.funcArity;
   }
 
   private Target resolveCallTarget(Ctx ctx, String name, Loc loc, boolean report) {
@@ -825,7 +838,7 @@ final class Compiler {
     }
     if (path != null) {
       Node n = findNode(path);
-      if (n != null && !n.funcs.isEmpty()) {
+      if (n != null && n.isFunction) {
         return new Target(n.pathString, null, n, Special.NONE, fnArity(n));
       }
     }
@@ -1023,7 +1036,7 @@ final class Compiler {
     }
     if (a instanceof ObjectTerm x && b instanceof ObjectTerm y && x.keys().size() == y.keys().size()) {
       for (int i = 0; i < x.keys().size(); i++) {
-        int j = y.keys().indexOf(x.keys().get(i));
+        int j = indexOfKey(y.keys(), x.keys().get(i));
         if (j < 0 || !unifiable(x.values().get(i), y.values().get(j), bound)) {
           return false;
         }
@@ -1031,6 +1044,18 @@ final class Compiler {
       return true;
     }
     return false;
+  }
+
+  static int indexOfKey(List<Term> keys, Term key) {
+    if (!(key instanceof Scalar k)) {
+      return -1;
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      if (keys.get(i) instanceof Scalar s && s.value().equals(k.value())) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   // ---- ordering

@@ -64,7 +64,7 @@ final class Eval implements BuiltinContext {
   private Value[] frame;
   private Value input;
   private Value baseData;
-  private Map<Object, Value> cache = new HashMap<>();
+  private Value[] cache;
   private Map<String, Object> mocks;
   private List<List<Value>> masked;
   private List<Object[]> dataOverlays;
@@ -82,6 +82,7 @@ final class Eval implements BuiltinContext {
     this.opts = opts;
     this.input = opts.input();
     this.baseData = policy.baseData();
+    this.cache = new Value[policy.nodeCount()];
     EvalLimits l = opts.limits() != null ? opts.limits() : policy.limits();
     this.maxSteps = l.maxSteps();
     this.maxDepth = l.maxDepth();
@@ -153,19 +154,14 @@ final class Eval implements BuiltinContext {
     return out;
   }
 
-  /** The value of the document at {@code path} under data, or null when undefined. */
-  Value document(List<Value> path) {
-    frame = new Value[0];
-    Value[] result = new Value[1];
-    List<Term> terms = new ArrayList<>(path.size());
-    for (Value v : path) {
-      terms.add(new Scalar(null, v));
-    }
-    walkData(policy.root(), baseData, terms, 0, v -> {
-      result[0] = v;
-      return true;
-    });
-    return result[0];
+  private static final Value[] NO_SLOTS = new Value[0];
+  /** A continuation that stops the search at the first solution. */
+  private static final K FOUND = () -> true;
+
+  /** The value of the document at a ground path under data, or null when undefined. */
+  Value document(List<Term> path) {
+    frame = NO_SLOTS;
+    return dataLookup(path, 0);
   }
 
   // ---- errors and limits
@@ -191,11 +187,109 @@ final class Eval implements BuiltinContext {
 
   // ---- bodies and expressions
 
+  /**
+   * Evaluates {@code body} from expression {@code i}. Runs of expressions that need no search
+   * (checks and single assignments on deterministic terms) are evaluated in a loop, without
+   * continuations; the variables they bind are released when the search returns.
+   */
   boolean evalBody(Expr[] body, int i, K k) {
-    if (i == body.length) {
-      return k.go();
+    long bound = 0;
+    boolean halt;
+    try {
+      while (true) {
+        if (i == body.length) {
+          halt = k.go();
+          break;
+        }
+        Expr e = body[i];
+        int r = direct(e);
+        if (r == DIRECT_NO) {
+          int next = i + 1;
+          halt = evalExpr(e, () -> evalBody(body, next, k));
+          break;
+        }
+        if (r == DIRECT_FAIL) {
+          halt = false;
+          break;
+        }
+        if (r >= 0) {
+          bound |= 1L << r;
+        }
+        i++;
+      }
+    } finally {
+      if (bound != 0) {
+        Value[] f = frame;
+        for (int s = 0; bound != 0; s++, bound >>>= 1) {
+          if ((bound & 1) != 0) {
+            f[s] = null;
+          }
+        }
+      }
     }
-    return evalExpr(body[i], () -> evalBody(body, i + 1, k));
+    return halt;
+  }
+
+  private static final int DIRECT_NO = -3;
+  private static final int DIRECT_FAIL = -2;
+  private static final int DIRECT_OK = -1;
+
+  /**
+   * Evaluates an expression that needs no search: returns DIRECT_NO when it does need one,
+   * DIRECT_FAIL when it fails, DIRECT_OK when it holds, or the slot (below 64) it bound.
+   */
+  private int direct(Expr e) {
+    if (!(e instanceof TermExpr te) || !te.withs().isEmpty()) {
+      return DIRECT_NO;
+    }
+    Term t = te.term();
+    if (t instanceof Call c && c.target() != null
+        && (c.target().special() == Special.EQ || c.target().special() == Special.ASSIGN)) {
+      if (te.negated()) {
+        return DIRECT_NO;
+      }
+      Term a = c.args().get(0);
+      Term b = c.args().get(1);
+      if (a instanceof Var va && va.slot() >= 0 && va.slot() < 64 && frame[va.slot()] == null && det(b)) {
+        step();
+        Value v = evalDet(b);
+        if (v == null) {
+          return DIRECT_FAIL;
+        }
+        frame[va.slot()] = v;
+        return va.slot();
+      }
+      if (b instanceof Var vb && vb.slot() >= 0 && vb.slot() < 64 && frame[vb.slot()] == null && det(a)) {
+        step();
+        Value v = evalDet(a);
+        if (v == null) {
+          return DIRECT_FAIL;
+        }
+        frame[vb.slot()] = v;
+        return vb.slot();
+      }
+      if (det(a) && det(b)) {
+        step();
+        Value x = evalDet(a);
+        if (x == null) {
+          return DIRECT_FAIL;
+        }
+        Value y = evalDet(b);
+        return y != null && x.equals(y) ? DIRECT_OK : DIRECT_FAIL;
+      }
+      return DIRECT_NO;
+    }
+    if (t instanceof Call c && c.target() != null && c.target().arity() >= 0
+        && c.args().size() == c.target().arity() + 1) {
+      return DIRECT_NO;
+    }
+    if (!det(t)) {
+      return DIRECT_NO;
+    }
+    step();
+    Value v = evalDet(t);
+    boolean holds = v != null && !(v instanceof BooleanValue bv && !bv.value());
+    return holds != te.negated() ? DIRECT_OK : DIRECT_FAIL;
   }
 
   private boolean evalExpr(Expr e, K k) {
@@ -224,6 +318,10 @@ final class Eval implements BuiltinContext {
             return evalCall(c, tg.arity(), v -> unifyValue(out, v, k));
           }
         }
+        if (det(t)) {
+          Value v = evalDet(t);
+          return v != null && !(v instanceof BooleanValue b && !b.value()) && k.go();
+        }
         return evalTerm(t, v -> (v instanceof BooleanValue b && !b.value()) ? false : k.go());
       }
       case SomeIn si -> {
@@ -236,6 +334,9 @@ final class Eval implements BuiltinContext {
         boolean[] defined = {false};
         boolean[] ok = {true};
         evalTerm(ev.domain(), coll -> {
+          if (!(coll instanceof ArrayValue || coll instanceof ObjectValue || coll instanceof SetValue)) {
+            return true;
+          }
           defined[0] = true;
           iterate(coll, (key, val) -> {
             K body = () -> evalBody(ev.body().exprs().toArray(new Expr[0]), 0, () -> true);
@@ -250,7 +351,7 @@ final class Eval implements BuiltinContext {
           });
           return true;
         });
-        if (!ok[0]) {
+        if (!ok[0] || !defined[0]) {
           return false;
         }
         return k.go();
@@ -321,7 +422,6 @@ final class Eval implements BuiltinContext {
     }
     State saved = save();
     apply(withs, values);
-    State mine = save();
     K inner = () -> {
       State here = save();
       restore(saved);
@@ -338,9 +438,7 @@ final class Eval implements BuiltinContext {
       }
       halt = evalPositive(stripWith(e), inner);
     } finally {
-      if (save().cache == mine.cache || true) {
-        restore(saved);
-      }
+      restore(saved);
     }
     return halt;
   }
@@ -354,7 +452,7 @@ final class Eval implements BuiltinContext {
     };
   }
 
-  private record State(Value input, Value baseData, Map<Object, Value> cache, Map<String, Object> mocks,
+  private record State(Value input, Value baseData, Value[] cache, Map<String, Object> mocks,
       List<List<Value>> masked, List<Object[]> overlays) {}
 
   private State save() {
@@ -371,7 +469,7 @@ final class Eval implements BuiltinContext {
   }
 
   private void apply(List<With> withs, Object[] values) {
-    cache = new HashMap<>();
+    cache = new Value[policy.nodeCount()];
     for (int i = 0; i < withs.size(); i++) {
       With w = withs.get(i);
       Object val = values[i];
@@ -465,6 +563,14 @@ final class Eval implements BuiltinContext {
   }
 
   boolean unify(Term a, Term b, K k) {
+    if (det(a)) {
+      Value va = evalDet(a);
+      return va != null && unifyValue(b, va, k);
+    }
+    if (det(b)) {
+      Value vb = evalDet(b);
+      return vb != null && unifyValue(a, vb, k);
+    }
     if (groundNow(a)) {
       return evalTerm(a, va -> unifyValue(b, va, k));
     }
@@ -484,7 +590,7 @@ final class Eval implements BuiltinContext {
       List<Term> as = new ArrayList<>();
       List<Term> bs = new ArrayList<>();
       for (int i = 0; i < x.keys().size(); i++) {
-        int j = y.keys().indexOf(x.keys().get(i));
+        int j = Compiler.indexOfKey(y.keys(), x.keys().get(i));
         if (j < 0) {
           return false;
         }
@@ -575,6 +681,198 @@ final class Eval implements BuiltinContext {
       Value v = o.get(key);
       return v != null && unifyValue(ot.values().get(i), v, () -> unifyObject(ot, o, i + 1, k));
     });
+  }
+
+  // ---- deterministic terms: evaluated directly, without continuations
+
+  /** Whether {@code t} has at most one value now: no unbound variables outside closures. */
+  private boolean det(Term t) {
+    switch (t) {
+      case Scalar s -> {
+        return true;
+      }
+      case Var v -> {
+        return v.slot() < 0 || frame[v.slot()] != null;
+      }
+      case Ref r -> {
+        if (!det(r.head())) {
+          return false;
+        }
+        List<Term> path = r.path();
+        for (int i = 0, n = path.size(); i < n; i++) {
+          if (!det(path.get(i))) {
+            return false;
+          }
+        }
+        return true;
+      }
+      case Call c -> {
+        Target tg = c.target();
+        if (tg == null || tg.special() != Special.NONE || mocks != null || c.args().size() != tg.arity()
+            || (tg.builtin() != null && tg.builtin().relation())) {
+          return false;
+        }
+        List<Term> args = c.args();
+        for (int i = 0, n = args.size(); i < n; i++) {
+          if (!det(args.get(i))) {
+            return false;
+          }
+        }
+        return true;
+      }
+      case ArrayTerm a -> {
+        for (Term x : a.items()) {
+          if (!det(x)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /** The single value of a term for which {@link #det} holds, or null when undefined. */
+  private Value evalDet(Term t) {
+    switch (t) {
+      case Scalar s -> {
+        return s.value();
+      }
+      case Var v -> {
+        int s = v.slot();
+        if (s >= 0) {
+          return frame[s];
+        }
+        if (s == Compiler.INPUT_SLOT) {
+          return input;
+        }
+        return dataLookup(List.of(), 0);
+      }
+      case Ref r -> {
+        List<Term> path = r.path();
+        Term head = r.head();
+        Value cur;
+        int i = 0;
+        if (head instanceof Var v && v.slot() == Compiler.DATA_SLOT) {
+          return dataLookup(path, 0);
+        }
+        cur = evalDet(head);
+        for (int n = path.size(); i < n && cur != null; i++) {
+          Value key = evalDet(path.get(i));
+          if (key == null) {
+            return null;
+          }
+          cur = lookup(cur, key);
+        }
+        return cur;
+      }
+      case Call c -> {
+        List<Term> args = c.args();
+        Value[] vs = new Value[args.size()];
+        for (int i = 0; i < vs.length; i++) {
+          vs[i] = evalDet(args.get(i));
+          if (vs[i] == null) {
+            return null;
+          }
+        }
+        Target tg = c.target();
+        if (tg.func() != null) {
+          return callFunction(tg.func(), vs, c.loc());
+        }
+        Value[] out = new Value[1];
+        callBuiltin(tg.builtin(), vs, c.loc(), v -> {
+          out[0] = v;
+          return true;
+        });
+        return out[0];
+      }
+      case ArrayTerm a -> {
+        Value[] vs = new Value[a.items().size()];
+        for (int i = 0; i < vs.length; i++) {
+          vs[i] = evalDet(a.items().get(i));
+          if (vs[i] == null) {
+            return null;
+          }
+        }
+        return ArrayValue.wrap(vs);
+      }
+      default -> throw new IllegalStateException("not deterministic: " + t);
+    }
+  }
+
+  /** Single-valued walk of {@code data} along ground path terms from index {@code from}. */
+  private Value dataLookup(List<Term> path, int from) {
+    Node node = policy.root();
+    Value base = baseData;
+    int n = path.size();
+    int i = from;
+    while (true) {
+      if (node != null && masked != null && isMasked(node)) {
+        node = null;
+      }
+      if (node == null) {
+        Value cur = base;
+        for (; i < n && cur != null; i++) {
+          Value key = evalDet(path.get(i));
+          if (key == null) {
+            return null;
+          }
+          Value child = lookup(cur, key);
+          if (child == null && key instanceof NumberValue num && cur instanceof ObjectValue o) {
+            child = o.get(StringValue.of(num.toString()));
+          }
+          cur = child;
+        }
+        return cur;
+      }
+      if (node.hasRules()) {
+        if (node.isFunction) {
+          return null;
+        }
+        Value cur;
+        if (i < n && node.children.isEmpty() && node.complete.isEmpty() && node.defaultRule == null
+            && cache[node.id] == null && (node.objects.isEmpty() || singleSuffix(node))) {
+          Value key = evalDet(path.get(i));
+          if (key == null) {
+            return null;
+          }
+          cur = partialLookup(node, key);
+          i++;
+        } else {
+          cur = nodeDoc(node);
+        }
+        for (; i < n && cur != null; i++) {
+          Value key = evalDet(path.get(i));
+          if (key == null) {
+            return null;
+          }
+          cur = lookup(cur, key);
+        }
+        return cur;
+      }
+      if (i == n) {
+        return subtreeDoc(node, base);
+      }
+      Value key = evalDet(path.get(i));
+      if (key == null) {
+        return null;
+      }
+      Node child = node.children.get(key);
+      Value childBase = base instanceof ObjectValue o ? o.get(key) : null;
+      if (child == null && childBase == null && key instanceof NumberValue num) {
+        Value sk = StringValue.of(num.toString());
+        child = node.children.get(sk);
+        childBase = base instanceof ObjectValue o ? o.get(sk) : null;
+      }
+      if (child == null && childBase == null) {
+        return null;
+      }
+      node = child;
+      base = childBase;
+      i++;
+    }
   }
 
   // ---- terms
@@ -727,19 +1025,37 @@ final class Eval implements BuiltinContext {
     return iterate(v, (key, child) -> unifyValue(seg, key, () -> walkValue(child, path, i + 1, k)));
   }
 
+  /** Like walkValue for base documents, where numeric keys also find their string form. */
+  private boolean walkBase(Value v, List<Term> path, int i, VK k) {
+    if (i == path.size()) {
+      return k.accept(v);
+    }
+    Term seg = path.get(i);
+    if (groundNow(seg)) {
+      return evalTerm(seg, key -> {
+        Value child = lookup(v, key);
+        if (child == null && key instanceof NumberValue n && v instanceof ObjectValue o) {
+          child = o.get(StringValue.of(n.toString()));
+        }
+        return child != null && walkBase(child, path, i + 1, k);
+      });
+    }
+    return iterate(v, (key, child) -> unifyValue(seg, key, () -> walkBase(child, path, i + 1, k)));
+  }
+
   private boolean walkData(Node node, Value base, List<Term> path, int i, VK k) {
     if (node != null && masked != null && isMasked(node)) {
       node = null;
     }
     if (node == null) {
-      return base != null && walkValue(base, path, i, k);
+      return base != null && walkBase(base, path, i, k);
     }
     if (node.hasRules()) {
-      if (!node.funcs.isEmpty()) {
+      if (node.isFunction) {
         return false;
       }
       if (i < path.size() && node.children.isEmpty() && node.complete.isEmpty()
-          && node.defaultRule == null && !cache.containsKey(node) && groundNow(path.get(i))) {
+          && node.defaultRule == null && cache[node.id] == null && groundNow(path.get(i))) {
         Node n = node;
         if (node.objects.isEmpty() || singleSuffix(node)) {
           return evalTerm(path.get(i), key -> {
@@ -775,7 +1091,7 @@ final class Eval implements BuiltinContext {
 
   private static boolean singleSuffix(Node n) {
     for (CRule r : n.objects) {
-      if (r.suffix.length != 1) {
+      if (r.suffix.length != 1 || r.kind == Ast.RuleKind.PARTIAL_SET) {
         return false;
       }
     }
@@ -786,7 +1102,16 @@ final class Eval implements BuiltinContext {
     Node child = node.children.get(key);
     Value childBase = base instanceof ObjectValue o ? o.get(key) : null;
     if (child == null && childBase == null) {
-      return false;
+      if (key instanceof NumberValue num) {
+        Value sk = StringValue.of(num.toString());
+        child = node.children.get(sk);
+        childBase = base instanceof ObjectValue o ? o.get(sk) : null;
+        if (child == null && childBase == null) {
+          return false;
+        }
+      } else {
+        return false;
+      }
     }
     return walkData(child, childBase, path, i + 1, k);
   }
@@ -803,14 +1128,12 @@ final class Eval implements BuiltinContext {
       if (masked != null && isMasked(c)) {
         d = cb;
       } else if (c.hasRules()) {
-        d = c.funcs.isEmpty() ? nodeDoc(c) : null;
+        d = c.isFunction ? null : nodeDoc(c);
       } else {
         d = subtreeDoc(c, cb);
       }
-      if (d != null) {
+      if (d != null && !(c.hasRules() && cb != null)) {
         m.put(e.getKey(), d);
-      } else if (c.hasRules() && cb == null) {
-        m.remove(e.getKey());
       }
     }
     return ObjectValue.of(m);
@@ -819,7 +1142,7 @@ final class Eval implements BuiltinContext {
   // ---- rules
 
   private Value nodeDoc(Node n) {
-    Value cached = cache.get(n);
+    Value cached = cache[n.id];
     if (cached != null) {
       return cached == UNDEF ? null : cached;
     }
@@ -834,7 +1157,7 @@ final class Eval implements BuiltinContext {
     if (v != null) {
       v = applyOverlaysBelow(n, v);
     }
-    cache.put(n, v == null ? UNDEF : v);
+    cache[n.id] = v == null ? UNDEF : v;
     return v;
   }
 
@@ -843,15 +1166,11 @@ final class Eval implements BuiltinContext {
     if (idx == null) {
       return n.complete;
     }
-    Value[] key = new Value[1];
-    evalTerm(idx.ref(), v -> {
-      key[0] = v;
-      return true;
-    });
-    if (key[0] == null) {
+    Value key = evalDet(idx.ref());
+    if (key == null) {
       return idx.always();
     }
-    List<CRule> hit = idx.byValue().get(key[0]);
+    List<CRule> hit = idx.byValue().get(key);
     if (hit == null) {
       return idx.always();
     }
@@ -900,7 +1219,13 @@ final class Eval implements BuiltinContext {
     Value[] saved = frame;
     try {
       for (CRule c = r; c != null; c = c.elseRule) {
-        frame = new Value[c.nslots];
+        frame = c.nslots == 0 ? NO_SLOTS : new Value[c.nslots];
+        if (c.constValue) {
+          if (evalBody(c.body, 0, FOUND)) {
+            return ((Scalar) c.value).value();
+          }
+          continue;
+        }
         Value[] res = new Value[1];
         boolean[] any = {false};
         CRule cur = c;
@@ -1013,7 +1338,8 @@ final class Eval implements BuiltinContext {
       for (CRule r : n.objects) {
         frame = new Value[r.nslots];
         Value[] keys = new Value[r.suffix.length];
-        evalBody(r.body, 0, () -> evalArgs(List.of(r.suffix), 0, keys, ks -> evalTerm(r.value, v -> {
+        Term leaf = r.kind == Ast.RuleKind.PARTIAL_SET ? r.key : r.value;
+        evalBody(r.body, 0, () -> evalArgs(List.of(r.suffix), 0, keys, ks -> evalTerm(leaf, v -> {
           insert(acc, ks, 0, v, r);
           return false;
         })));
@@ -1055,6 +1381,18 @@ final class Eval implements BuiltinContext {
   private void insert(LinkedHashMap<Value, Object> m, Value[] ks, int i, Value v, CRule r) {
     Value key = ks[i];
     Object prev = m.get(key);
+    if (i == ks.length - 1 && r.kind == Ast.RuleKind.PARTIAL_SET) {
+      if (prev == null) {
+        LinkedHashSet<Value> set = new LinkedHashSet<>();
+        set.add(v);
+        m.put(key, set);
+      } else if (prev instanceof LinkedHashSet<?> ps) {
+        ((LinkedHashSet<Value>) ps).add(v);
+      } else {
+        throw error("eval_conflict_error", "object keys must be unique", r.loc);
+      }
+      return;
+    }
     if (i == ks.length - 1) {
       if (prev == null) {
         m.put(key, v);
@@ -1075,7 +1413,11 @@ final class Eval implements BuiltinContext {
     insert(child, ks, i + 1, v, r);
   }
 
+  @SuppressWarnings("unchecked")
   private static Object freeze(Object o) {
+    if (o instanceof LinkedHashSet<?> s) {
+      return SetValue.of((LinkedHashSet<Value>) s);
+    }
     if (o instanceof Map<?, ?> m) {
       LinkedHashMap<Value, Value> out = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : m.entrySet()) {
@@ -1099,7 +1441,7 @@ final class Eval implements BuiltinContext {
         return evalArgs(c.args().subList(0, Math.min(nargs, c.args().size())), 0, new Value[Math.min(nargs, c.args().size())], vs -> k.accept(mv));
       }
       if (mock instanceof Target mt) {
-        t = mt;
+        return callReplacement(c, nargs, mt, k);
       }
     }
     Target target = t;
@@ -1125,6 +1467,41 @@ final class Eval implements BuiltinContext {
         return r != null && k.accept(r);
       }
       return callBuiltin(target.builtin(), vs.clone(), c.loc(), k);
+    });
+  }
+
+  /** Replacement functions run without any mocks, so they reach the originals. */
+  private boolean callReplacement(Call c, int nargs, Target mt, VK k) {
+    int n = mt.arity() >= 0 ? Math.min(nargs, mt.arity()) : c.args().size();
+    n = Math.min(n, c.args().size());
+    return evalArgs(c.args().subList(0, n), 0, new Value[n], vs -> {
+      Map<String, Object> savedMocks = mocks;
+      Value[] savedCache = cache;
+      mocks = null;
+      cache = new Value[policy.nodeCount()];
+      List<Value> results = new ArrayList<>();
+      try {
+        if (mt.func() != null) {
+          Value r = callFunction(mt.func(), vs.clone(), c.loc());
+          if (r != null) {
+            results.add(r);
+          }
+        } else {
+          callBuiltin(mt.builtin(), vs.clone(), c.loc(), v -> {
+            results.add(v);
+            return false;
+          });
+        }
+      } finally {
+        mocks = savedMocks;
+        cache = savedCache;
+      }
+      for (Value r : results) {
+        if (k.accept(r)) {
+          return true;
+        }
+      }
+      return false;
     });
   }
 

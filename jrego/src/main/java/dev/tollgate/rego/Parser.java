@@ -367,7 +367,7 @@ final class Parser {
     if (atKw("if")) {
       next();
       if (at("{")) {
-        body = braceBody();
+        body = braceOrTermBody();
       } else {
         Tok t = peek();
         body = new Body(loc(t), List.of(literal()));
@@ -440,6 +440,24 @@ final class Parser {
 
   private boolean atContainsBody() {
     return false;
+  }
+
+  /** After {@code if}, a brace opens a body unless it only parses as a term (a comprehension). */
+  private Body braceOrTermBody() {
+    int save = p;
+    int savedDepth = depth;
+    try {
+      return braceBody();
+    } catch (RegoCompileException e) {
+      p = save;
+      depth = savedDepth;
+      try {
+        Tok t = peek();
+        return new Body(loc(t), List.of(literal()));
+      } catch (RegoCompileException e2) {
+        throw e;
+      }
+    }
   }
 
   private Body braceBody() {
@@ -598,7 +616,22 @@ final class Parser {
       }
     }
     first = inTail(first);
-    return assignTail(first);
+    if ((at(":=") || at("=")) && !peek().nlBefore()) {
+      Tok op = next();
+      Term rhs = orTerm();
+      if (at(",") && keywords.contains("in")) {
+        next();
+        Term second = orTerm();
+        if (!atKw("in")) {
+          throw err("unexpected " + describe(peek()) + ", expected in", peek());
+        }
+        Tok it = next();
+        rhs = call(loc(it), "internal.member_3", rhs, second, orTerm());
+      }
+      rhs = inTail(rhs);
+      return call(loc(op), op.text().equals(":=") ? "assign" : "eq", first, rhs);
+    }
+    return first;
   }
 
   /** A full expression term (used inside parentheses, args, brackets). */
@@ -717,7 +750,7 @@ final class Parser {
             case "false" -> base = new Scalar(l, BooleanValue.FALSE);
             case "null" -> base = new Scalar(l, NullValue.INSTANCE);
             default -> {
-              if (isKeyword(t.text()) && !t.text().equals("some") ) {
+              if (isKeyword(t.text()) && !(t.text().equals("contains") && at("(") && !peek().nlBefore())) {
                 throw err("unexpected " + t.text() + " keyword", t);
               }
               if (t.text().equals("set") && at("(") && peek(1).is(")") && !peek().nlBefore()) {
@@ -739,7 +772,7 @@ final class Parser {
             case "[" -> base = arrayOrCompr(l);
             case "{" -> base = braceTerm(l);
             case "(" -> {
-              base = exprTerm();
+              base = literalTerm();
               expect(")");
             }
             default -> throw err("unexpected " + describe(t), t);

@@ -27,6 +27,9 @@ final class Plan {
     final List<CRule> funcs = new ArrayList<>();
     /** Rules grouped by an indexed input value (null when the node is not indexed). */
     RuleIndex index;
+    /** Whether the rules here are functions (including a default function). */
+    boolean isFunction;
+    int funcArity = -1;
     /** Whether rules exist at or below this node. */
     boolean hasRulesBelow;
     int id;
@@ -45,7 +48,7 @@ final class Plan {
     }
 
     boolean hasRules() {
-      return !complete.isEmpty() || defaultRule != null || !sets.isEmpty() || !objects.isEmpty()
+      return isFunction || !complete.isEmpty() || defaultRule != null || !sets.isEmpty() || !objects.isEmpty()
           || !funcs.isEmpty();
     }
 

@@ -265,11 +265,30 @@ public final class ConformanceRunner {
 
   /** Reads a skip list: one case note per line, then {@code #} and the reason. */
   public static Set<String> readSkipList(Path file) throws IOException {
+    return readSkipList(file, null);
+  }
+
+  /**
+   * Reads a skip list where a line may start with {@code [SET]} (e.g. {@code [v0]}) to apply only
+   * when running that case set; unprefixed lines apply to every set.
+   */
+  public static Set<String> readSkipList(Path file, String set) throws IOException {
     java.util.HashSet<String> out = new java.util.HashSet<>();
     for (String line : Files.readAllLines(file)) {
       String l = line.strip();
       if (l.isEmpty() || l.startsWith("#")) {
         continue;
+      }
+      if (l.startsWith("[")) {
+        int close = l.indexOf(']');
+        if (close < 0) {
+          continue;
+        }
+        String only = l.substring(1, close);
+        if (set != null && !only.equals(set)) {
+          continue;
+        }
+        l = l.substring(close + 1).strip();
       }
       int hash = l.indexOf(" #");
       out.add(hash >= 0 ? l.substring(0, hash).strip() : l);
