@@ -32,6 +32,7 @@ final class StringBuiltins {
     r.function("upper", 1, (ctx, a) -> StringValue.of(mapCase(Args.string(a, 0), true)));
     r.function("replace", 3, (ctx, a) -> replace(a));
     r.function("split", 2, (ctx, a) -> split(a));
+    r.function("strings.split_n", 3, (ctx, a) -> splitN(a));
     r.function("sprintf", 2, (ctx, a) -> sprintf(a));
     r.function("substring", 3, (ctx, a) -> substring(a));
     r.function("trim", 2, (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), true, true)));
@@ -166,8 +167,24 @@ final class StringBuiltins {
   }
 
   private static Value split(Value[] a) throws BuiltinException {
+    return ArrayValue.of(split(Args.string(a, 0), Args.string(a, 1)));
+  }
+
+  /** The first {@code n} pieces of a split, or the last {@code -n} when n is negative. */
+  private static Value splitN(Value[] a) throws BuiltinException {
     String s = Args.string(a, 0);
     String d = Args.string(a, 1);
+    long n = Args.integer(a, 2);
+    List<Value> parts = split(s, d);
+    int size = parts.size();
+    if (n >= 0) {
+      return ArrayValue.of(parts.subList(0, (int) Math.min(n, size)));
+    }
+    return ArrayValue.of(parts.subList((int) Math.max(0, size + n), size));
+  }
+
+  /** Go's strings.Split: an empty delimiter splits into code points. */
+  private static List<Value> split(String s, String d) {
     List<Value> out = new ArrayList<>();
     if (d.isEmpty()) {
       for (int i = 0; i < s.length(); ) {
@@ -175,7 +192,7 @@ final class StringBuiltins {
         out.add(StringValue.of(s.substring(i, n)));
         i = n;
       }
-      return ArrayValue.of(out);
+      return out;
     }
     int start = 0;
     for (int idx = s.indexOf(d); idx >= 0; idx = s.indexOf(d, start)) {
@@ -183,7 +200,7 @@ final class StringBuiltins {
       start = idx + d.length();
     }
     out.add(StringValue.of(s.substring(start)));
-    return ArrayValue.of(out);
+    return out;
   }
 
   private static Value sprintf(Value[] a) throws BuiltinException {

@@ -56,6 +56,16 @@ class StringBuiltinsTest {
       split             | ["foo", "."]                       | ["foo"]
       split             | ["a.b..c", "."]                    | ["a", "b", "", "c"]
       split             | ["aé", ""]                         | ["a", "é"]
+      strings.split_n   | ["a.b.c.d", ".", 2]                | ["a", "b"]
+      strings.split_n   | ["a.b.c.d", ".", 10]               | ["a", "b", "c", "d"]
+      strings.split_n   | ["a.b.c.d", ".", 0]                | []
+      strings.split_n   | ["a.b.c.d", ".", -2]               | ["c", "d"]
+      strings.split_n   | ["a.b.c.d", ".", -10]              | ["a", "b", "c", "d"]
+      strings.split_n   | ["abc", ".", -2]                   | ["abc"]
+      strings.split_n   | ["", ".", 2]                       | [""]
+      strings.split_n   | ["abc", "", 2]                     | ["a", "b"]
+      strings.split_n   | ["abc", "", -2]                    | ["b", "c"]
+      strings.split_n   | ["a.b.c", ".", 1.5]                | !type: operand 3 must be integer number but got floating-point number
       substring         | ["abcdefgh", 2, 3]                 | "cde"
       substring         | ["åäö", 0, 2]                      | "åä"
       substring         | ["abcdefgh", 2, -1]                | "cdefgh"
