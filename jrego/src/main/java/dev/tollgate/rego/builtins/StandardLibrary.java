@@ -21,6 +21,18 @@ final class StandardLibrary {
     SemverBuiltins.register(r);
     Operators.register(r);
     Runtime.register(r);
+    Aggregates.register(r);
+    ArrayBuiltins.register(r);
+    ObjectBuiltins.register(r);
+    SetsOfSets.register(r);
+    Types.register(r);
+    Numbers.register(r);
+    Encodings.register(r);
+    JsonBuiltins.register(r);
+    Graphs.register(r);
+    YamlBuiltins.register(r);
+    JsonSchema.register(r);
+    GraphQlBuiltins.register(r);
     return r.build();
   }
 }
