@@ -33,6 +33,8 @@ final class StandardLibrary {
     YamlBuiltins.register(r);
     JsonSchema.register(r);
     GraphQlBuiltins.register(r);
+    CryptoBuiltins.register(r);
+    JwtBuiltins.register(r);
     return r.build();
   }
 }
