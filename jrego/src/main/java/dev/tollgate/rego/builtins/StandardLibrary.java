@@ -35,6 +35,10 @@ final class StandardLibrary {
     GraphQlBuiltins.register(r);
     CryptoBuiltins.register(r);
     JwtBuiltins.register(r);
+    TimeBuiltins.register(r);
+    NetBuiltins.register(r);
+    RandBuiltins.register(r);
+    HttpSend.register(r);
     return r.build();
   }
 }
