@@ -815,6 +815,9 @@ final class Parser {
           args.add(exprTerm());
           while (at(",")) {
             next();
+            if (at(")")) {
+              break; // a trailing comma, as OPA allows
+            }
             args.add(exprTerm());
           }
         }
