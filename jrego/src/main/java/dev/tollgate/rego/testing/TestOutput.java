@@ -97,15 +97,16 @@ public final class TestOutput {
 
   private static void coverage(CoverageReport c, boolean verbose, PrintStream out) {
     int width = Math.max(4, c.files().stream().mapToInt(f -> f.file().length()).max().orElse(4));
-    String fmt = "%-" + width + "s  %9s  %7s%s%n";
+    String fmt = "%-" + width + "s  %9s  %7s  %s";
     out.println("COVERAGE");
     out.println(RULE);
-    out.printf(Locale.ROOT, fmt, "FILE", "LINES", "PERCENT", verbose ? "  NOT COVERED" : "");
+    out.println(String.format(Locale.ROOT, fmt, "FILE", "LINES", "PERCENT", verbose ? "NOT COVERED" : "").stripTrailing());
     for (FileCoverage f : c.files()) {
-      out.printf(Locale.ROOT, fmt, f.file(), f.covered().size() + "/" + f.total(),
-          String.format(Locale.ROOT, "%.2f%%", f.percent()), verbose ? "  " + ranges(f.notCovered()) : "");
+      out.println(String.format(Locale.ROOT, fmt, f.file(), f.covered().size() + "/" + f.total(),
+          String.format(Locale.ROOT, "%.2f%%", f.percent()), verbose ? ranges(f.notCovered()) : "").stripTrailing());
     }
-    out.printf(Locale.ROOT, fmt, "total", c.covered() + "/" + c.total(), String.format(Locale.ROOT, "%.2f%%", c.percent()), "");
+    out.println(String.format(Locale.ROOT, fmt, "total", c.covered() + "/" + c.total(),
+        String.format(Locale.ROOT, "%.2f%%", c.percent()), "").stripTrailing());
     out.println();
   }
 
