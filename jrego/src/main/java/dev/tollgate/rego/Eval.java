@@ -1463,8 +1463,7 @@ final class Eval implements BuiltinContext {
     Value[] buf = new Value[n];
     return evalArgs(args, 0, buf, vs -> {
       if (target.func() != null) {
-        Value r = callFunction(target.func(), vs.clone(), c.loc());
-        return r != null && k.accept(r);
+        return callFunctionK(target.func(), vs.clone(), c.loc(), k);
       }
       return callBuiltin(target.builtin(), vs.clone(), c.loc(), k);
     });
@@ -1482,10 +1481,21 @@ final class Eval implements BuiltinContext {
       List<Value> results = new ArrayList<>();
       try {
         if (mt.func() != null) {
-          Value r = callFunction(mt.func(), vs.clone(), c.loc());
-          if (r != null) {
-            results.add(r);
-          }
+          Value[] replaced = vs.clone();
+          mocks = savedMocks;
+          cache = savedCache;
+          return callWithoutMocks(() -> callFunctionK(mt.func(), replaced, c.loc(), v -> {
+            Map<String, Object> m = mocks;
+            Value[] ch = cache;
+            mocks = savedMocks;
+            cache = savedCache;
+            try {
+              return k.accept(v);
+            } finally {
+              mocks = m;
+              cache = ch;
+            }
+          }));
         } else {
           callBuiltin(mt.builtin(), vs.clone(), c.loc(), v -> {
             results.add(v);
@@ -1503,6 +1513,19 @@ final class Eval implements BuiltinContext {
       }
       return false;
     });
+  }
+
+  private boolean callWithoutMocks(K body) {
+    Map<String, Object> savedMocks = mocks;
+    Value[] savedCache = cache;
+    mocks = null;
+    cache = new Value[policy.nodeCount()];
+    try {
+      return body.go();
+    } finally {
+      mocks = savedMocks;
+      cache = savedCache;
+    }
   }
 
   private boolean evalPrint(Call c, VK k) {
@@ -1582,7 +1605,7 @@ final class Eval implements BuiltinContext {
                 throw error("eval_conflict_error", "functions must not produce multiple outputs for same inputs: function "
                     + fn.pathString + " produced conflicting values for the same inputs", cur.loc);
               }
-              return cur.constValue;
+              return false;
             });
           }));
           if (any[0]) {
@@ -1603,6 +1626,15 @@ final class Eval implements BuiltinContext {
       frame = saved;
       depth--;
     }
+  }
+
+  /**
+   * Calls a user function. Every definition is evaluated before the caller continues, so
+   * definitions that disagree are reported as a conflict even when the caller needs one answer.
+   */
+  private boolean callFunctionK(Node fn, Value[] args, Loc loc, VK k) {
+    Value r = callFunction(fn, args, loc);
+    return r != null && k.accept(r);
   }
 
   private boolean unifyArgs(Term[] params, Value[] args, int i, K k) {

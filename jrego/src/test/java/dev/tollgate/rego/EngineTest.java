@@ -45,7 +45,7 @@ class EngineTest {
         Arguments.of("object comprehension", "p := {k: true | some k in [\"a\"]}", null, "{\"a\":true}"),
         Arguments.of("unification", "p := [a, b] if [a, 2] = [1, b]", null, "[1,2]"),
         Arguments.of("object unification", "p := x if {\"k\": x} = {\"k\": 5}", null, "5"),
-        Arguments.of("reordering", "p := y if {\n  y := x + 1\n  x := 1\n}", null, "2"),
+        Arguments.of("reordering", "p := y if {\n  y := x + 1\n  x = 1\n}", null, "2"),
         Arguments.of("membership", "p := [1 in [1, 2], 3 in {4}, \"a\", \"v\" in {\"a\": \"v\"}]", null,
             "[true,false,\"a\",true]"),
         Arguments.of("set operators", "p := [({1, 2} | {3}), {1, 2} & {2}, {1, 2} - {1}]", null, "[[1,2,3],[2],[2]]"),
