@@ -187,6 +187,8 @@ final class Compiler {
     CRule cr = new CRule(r.kind(), r.loc(), n, String.join(".", m.pkg()));
     cr.isDefault = r.isDefault();
     cr.argCount = r.args() == null ? 0 : r.args().size();
+    cr.annotations = m.annotations().get(r.loc().line());
+    cr.packageAnnotations = m.annotations().get(m.loc().line());
     allRules.add(cr);
     CRule cur = cr;
     for (Rule e = r.elseRule(); e != null; e = e.elseRule()) {
@@ -862,6 +864,12 @@ final class Compiler {
         return new Target(name, builtins.get(name), null, Special.MEMBER3, 3);
       case "print":
         return new Target(name, null, null, Special.PRINT, -1);
+      case "rego.metadata.rule":
+        return new Target(name, null, null, Special.METADATA_RULE, 0);
+      case "rego.metadata.chain":
+        return new Target(name, null, null, Special.METADATA_CHAIN, 0);
+      case "rego.parse_module":
+        return new Target(name, null, null, Special.PARSE_MODULE, 2);
       default:
         break;
     }

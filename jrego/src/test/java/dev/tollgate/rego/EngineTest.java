@@ -213,6 +213,34 @@ class EngineTest {
   }
 
   @Test
+  void metadataAnnotationsAreVisibleToRules() {
+    String module = String.join("\n",
+        "# METADATA",
+        "# title: Payments",
+        "package t",
+        "",
+        "# METADATA",
+        "# title: Allow rule",
+        "# custom:",
+        "#   severity: high",
+        "p := [rego.metadata.rule(), rego.metadata.chain()]",
+        "");
+    Value got = Rego.compiler().module("t.rego", module).compile().evaluateRule("data.t.p", (Value) null);
+    assertEquals(Json.parse("""
+        [{"custom": {"severity": "high"}, "scope": "rule", "title": "Allow rule"},
+         [{"path": ["data", "t", "p"], "annotations": {"custom": {"severity": "high"}, "scope": "rule", "title": "Allow rule"}},
+          {"path": ["data", "t"], "annotations": {"scope": "package", "title": "Payments"}}]]
+        """), got);
+  }
+
+  @Test
+  void parseModuleGivesTheAst() {
+    CompiledPolicy p = Rego.compiler().module("t.rego",
+        "package t\np := m.rules[0].head.name if rego.parse_module(\"x.rego\", \"package a.b\\nallow if input.x\", m)\n").compile();
+    assertEquals(Value.of("allow"), p.evaluateRule("data.t.p", (Value) null));
+  }
+
+  @Test
   void inputTermsParseAsRego() {
     assertEquals(Json.parse("{\"a\":[1,2]}"), Rego.parseTerm("{\"a\": [1, 1 + 1]}"));
     assertEquals("[1,2]", Rego.parseTerm("{1, 2}").toJson());
