@@ -35,7 +35,8 @@ public record Explanation(String ref, Value value, List<RegoError> errors, List<
     for (DefinitionReport d : definitions) {
       sb.append("  ").append(d.location()).append(": ").append(d.head()).append('\n');
       switch (d.outcome()) {
-        case PRODUCED -> sb.append("    produced the value\n");
+        case PRODUCED -> sb.append(d.head().startsWith("default ")
+            ? "    supplied the value: no other definition applied\n" : "    produced the value\n");
         case NOT_APPLIED -> {
           sb.append("    did not apply: ").append(d.failure())
             .append(d.failedAt().isEmpty() ? "" : " is false or undefined").append('\n');

@@ -64,7 +64,7 @@ class ExplainerTest {
     assertEquals(String.join("\n",
         "data.envoy.authz.allow = false",
         "  " + FILE + ":3:1: default allow := false",
-        "    produced the value",
+        "    supplied the value: no other definition applied",
         "  " + FILE + ":5:1: allow if {",
         "    did not apply: " + FILE + ":6:2: input.method == \"GET\" is false or undefined",
         "  " + FILE + ":10:1: allow if {",
