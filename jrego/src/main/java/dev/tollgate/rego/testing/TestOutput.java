@@ -161,10 +161,7 @@ public final class TestOutput {
       }
       if (!r.failures().isEmpty()) {
         ArrayNode fs = t.putArray("failures");
-        for (DefinitionReport f : r.failures()) {
-          fs.addObject().put("definition", f.location()).put("location", f.failedAt())
-              .put("expression", f.failedExpression());
-        }
+        r.failures().forEach(f -> failure(fs.addObject(), f));
       }
       if (!r.error().isEmpty()) {
         t.put("error", r.error());
@@ -192,6 +189,14 @@ public final class TestOutput {
       return m.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void failure(ObjectNode o, DefinitionReport f) {
+    o.put("definition", f.location()).put("location", f.failedAt()).put("expression", f.failedExpression());
+    if (!f.causes().isEmpty()) {
+      ArrayNode cs = o.putArray("causes");
+      f.causes().forEach(c -> failure(cs.addObject(), c));
     }
   }
 

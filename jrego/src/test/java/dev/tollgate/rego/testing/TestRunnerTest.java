@@ -237,6 +237,19 @@ class TestRunnerTest {
   }
 
   @Test
+  void jsonOutputCarriesFailuresWithTheirCauses() throws Exception {
+    var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(TestOutput.json(basic, 0));
+    var bob = node.at("/tests/1");
+    assertEquals("data.authz_test.test_bob_may_get", bob.get("name").asText());
+    assertEquals("FAIL", bob.get("status").asText());
+    assertEquals("[\"checking bob\"]", bob.get("output").toString());
+    assertEquals(BASIC + "authz_test.rego:11:2", bob.at("/failures/0/location").asText());
+    assertEquals(BASIC + "authz.rego:6:2", bob.at("/failures/0/causes/0/location").asText());
+    assertEquals("input.user == \"alice\"", bob.at("/failures/0/causes/0/expression").asText());
+    assertEquals(1, node.at("/summary/errored").asInt());
+  }
+
+  @Test
   void durationsPrintLikeGo() {
     assertEquals("850µs", TestOutput.duration(850_400));
     assertEquals("12.3ms", TestOutput.duration(12_340_000));
