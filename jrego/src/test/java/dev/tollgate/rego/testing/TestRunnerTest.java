@@ -129,6 +129,29 @@ class TestRunnerTest {
     assertEquals(0, r.exitCode(40));
   }
 
+  /** Comprehension bodies, function heads, else branches; a head that produced nothing is not covered. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "coverage  | cov.rego  | 3 4             | 7 8 9",
+    "coverage2 | cov2.rego | 3 4 6 7 11 12   | 10 14 15",
+  })
+  void coveredAndNotCoveredLines(String dir, String file, String covered, String notCovered) throws Exception {
+    TestReport r = TestRunner.run(List.of(Path.of(DIR + dir)), TestRunner.Options.DEFAULT.withCoverage(true));
+    assertEquals(0, r.count(Status.FAIL) + r.count(Status.ERROR), r.results().toString());
+    CoverageReport.FileCoverage f = r.coverage().files().get(0);
+    assertEquals(DIR + dir + "/" + file, f.file());
+    assertEquals(lines(covered), f.covered());
+    assertEquals(lines(notCovered), f.notCovered());
+  }
+
+  private static TreeSet<Integer> lines(String s) {
+    TreeSet<Integer> out = new TreeSet<>();
+    for (String x : s.strip().split("\\s+")) {
+      out.add(Integer.parseInt(x));
+    }
+    return out;
+  }
+
   @Test
   void coverageIsOnlyMeasuredWhenAsked() {
     assertEquals(null, basic.coverage());
