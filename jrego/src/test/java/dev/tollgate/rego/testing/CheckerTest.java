@@ -38,6 +38,37 @@ class CheckerTest {
   }
 
   @Test
+  void reportsSeveralSyntaxErrorsOfOneModuleAndTheCompileErrorsAroundThem() {
+    String text = String.join("\n",
+        "package multi",                 // 1
+        "",                              // 2
+        "a if {",                        // 3
+        "\tinput.x ==",                  // 4
+        "}",                             // 5
+        "",                              // 6
+        "b := c",                        // 7: unsafe var c
+        "",                              // 8
+        "d if {",                        // 9
+        "\tinput.y ) 1",                 // 10
+        "}",                             // 11
+        "",                              // 12
+        "e := [1, 2",                    // 13
+        "");
+    assertEquals(List.of(
+        "m.rego:5:1: rego_parse_error: unexpected } token",
+        "m.rego:7:6: rego_unsafe_var_error: var c is unsafe",
+        "m.rego:10:10: rego_parse_error: unexpected ) token",
+        "m.rego:14:1: rego_parse_error: unexpected eof token, expected ]"),
+        render(Checker.check(Map.of("m.rego", text), RegoSyntax.V1)));
+  }
+
+  @Test
+  void aBrokenPackageClauseEndsTheSearchInThatModule() {
+    assertEquals(List.of("p.rego:1:9: rego_parse_error: unexpected eof token, expected ident"),
+        render(Checker.check(Map.of("p.rego", "package "), RegoSyntax.V1)));
+  }
+
+  @Test
   void cleanModulesHaveNoErrors() {
     assertEquals(List.of(), Checker.check(Map.of("t.rego",
         "package t\n\nx := concat(\",\", [\"a\", \"b\"],)\n"), RegoSyntax.V1));
