@@ -937,7 +937,7 @@ final class Eval implements BuiltinContext {
         });
       }
       case Call c -> {
-        return evalCall(c, c.target() == null ? c.args().size() : c.args().size(), k);
+        return evalCall(c, c.args().size(), k);
       }
       case Compr cp -> {
         return evalCompr(cp, k);
