@@ -1179,9 +1179,13 @@ final class Eval implements BuiltinContext {
   }
 
   private List<CRule> candidates(Node n) {
-    RuleIndex idx = n.index;
+    return candidates(n.index, n.complete);
+  }
+
+  /** The rules that may succeed: all of them, or those an index selects for the input. */
+  private List<CRule> candidates(RuleIndex idx, List<CRule> rules) {
     if (idx == null) {
-      return n.complete;
+      return rules;
     }
     Value key = evalDet(idx.ref());
     if (key == null) {
@@ -1302,7 +1306,7 @@ final class Eval implements BuiltinContext {
     CRule savedCur = current;
     enter(n.sets.get(0).loc);
     try {
-      for (CRule r : n.sets) {
+      for (CRule r : candidates(n.setIndex, n.sets)) {
         frame = new Value[r.nslots];
         current = r;
         evalBody(r.body, 0, () -> evalTerm(r.key, v -> {
@@ -1334,7 +1338,7 @@ final class Eval implements BuiltinContext {
     enter(n.path.isEmpty() ? null : firstLoc(n));
     try {
       if (!n.sets.isEmpty()) {
-        for (CRule r : n.sets) {
+        for (CRule r : candidates(n.setIndex, n.sets)) {
           frame = new Value[r.nslots];
           current = r;
           K body = () -> evalBody(r.body, 0, () -> true);
