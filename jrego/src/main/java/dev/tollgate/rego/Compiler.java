@@ -356,18 +356,18 @@ final class Compiler {
     CRule cur = cr;
     Rule rule = r;
     while (rule != null && cur != null) {
-      compileOne(m, rule, cur, cr);
+      compileOne(m, rule, cur);
       rule = rule.elseRule();
       cur = cur.elseRule;
     }
   }
 
-  private void compileOne(Module m, Rule r, CRule cr, CRule first) {
+  private void compileOne(Module m, Rule r, CRule cr) {
     Ctx ctx = new Ctx(m);
     Scope top = new Scope(null);
     BitSet bound = new BitSet();
     // function arguments (shared with else branches: use the first rule's patterns)
-    List<Term> argTerms = r.args() != null ? r.args() : first == cr ? null : null;
+    List<Term> argTerms = r.args();
     if (r.kind() == RuleKind.FUNCTION && argTerms != null) {
       Term[] args = new Term[argTerms.size()];
       for (int i = 0; i < args.length; i++) {

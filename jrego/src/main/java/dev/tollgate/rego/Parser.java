@@ -376,17 +376,14 @@ final class Parser {
         body = new Body(loc(t), List.of(literal()));
       }
     } else if (at("{") ) {
-      if (strictV1() && !(kind == RuleKind.PARTIAL_SET && key != null && atContainsBody())) {
+      if (strictV1()) {
         throw err("`if` keyword is required before rule body", bt);
       }
       body = braceBody();
     } else {
-      if (value == null && key == null && args == null && kind != RuleKind.PARTIAL_SET) {
-        if (kind == RuleKind.COMPLETE && ref.size() == 1 || kind != RuleKind.PARTIAL_SET) {
-          if (ref.size() == 1 && !lastBracket) {
-            throw err("rule must have a value or body", nameTok);
-          }
-        }
+      // a bare name is not a rule; a bare ref with brackets is a rule with value true
+      if (value == null && key == null && args == null && kind != RuleKind.PARTIAL_SET && ref.size() == 1) {
+        throw err("rule must have a value or body", nameTok);
       }
       body = new Body(rloc, List.of(new TermExpr(rloc, false, new Scalar(rloc, BooleanValue.TRUE), List.of())));
     }
@@ -439,10 +436,6 @@ final class Parser {
       out.add(new Rule(rloc, kind, ref, args, key, value, braceBody(), null, false, assign));
     }
     return out;
-  }
-
-  private boolean atContainsBody() {
-    return false;
   }
 
   /** After {@code if}, a brace opens a body unless it only parses as a term (a comprehension). */

@@ -27,6 +27,8 @@ final class Plan {
     final List<CRule> funcs = new ArrayList<>();
     /** Rules grouped by an indexed input value (null when the node is not indexed). */
     RuleIndex index;
+    /** The same for partial set rules. */
+    RuleIndex setIndex;
     /** Whether the rules here are functions (including a default function). */
     boolean isFunction;
     int funcArity = -1;

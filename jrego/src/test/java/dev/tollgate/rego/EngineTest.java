@@ -66,7 +66,28 @@ class EngineTest {
             "[true,true,true,true]"),
         Arguments.of("rego.v1 import", "import rego.v1\np if true", null, "true"),
         Arguments.of("import alias", "import data.t.q as r\nq := 3\np := r", null, "3"),
-        Arguments.of("if without braces", "p := x if x := 5", null, "5"));
+        Arguments.of("if without braces", "p := x if x := 5", null, "5"),
+        Arguments.of("indexed partial set", String.join("\n",
+            "p contains \"get\" if input.m == \"GET\"",
+            "p contains \"post\" if input.m == \"POST\"",
+            "p contains \"put\" if input.m == \"PUT\"",
+            "p contains \"any\" if input.x",
+            "p contains \"del\" if { input.m == \"DELETE\"; input.x }"),
+            "{\"m\":\"GET\",\"x\":true}", "[\"any\",\"get\"]"),
+        Arguments.of("indexed complete rules, reference undefined", String.join("\n",
+            "default p := \"none\"",
+            "p := \"g\" if input.m == \"GET\"",
+            "p := \"p\" if input.m == \"POST\"",
+            "p := \"u\" if input.m == \"PUT\"",
+            "p := \"x\" if { not input.m; input.x }"),
+            "{\"x\":true}", "\"x\""),
+        Arguments.of("indexed complete rules, no match", String.join("\n",
+            "default p := \"none\"",
+            "p := \"g\" if input.m == \"GET\"",
+            "p := \"p\" if input.m == \"POST\"",
+            "p := \"u\" if input.m == \"PUT\"",
+            "p := \"d\" if \"DELETE\" == input.m"),
+            "{\"m\":\"PATCH\"}", "\"none\""));
   }
 
   @ParameterizedTest(name = "{0}")
