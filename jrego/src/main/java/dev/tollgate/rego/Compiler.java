@@ -181,6 +181,7 @@ final class Compiler {
     if (errors.isEmpty()) {
       new RecursionCheck(this).run();
     }
+    captured.clear();
   }
 
   private CRule newRule(Rule r, Node n, Module m) {
@@ -464,6 +465,7 @@ final class Compiler {
         names.add(e.getKey());
       }
     }
+    captured.clear();
     int[] rs = new int[slots.size()];
     for (int i = 0; i < rs.length; i++) {
       rs[i] = slots.get(i);

@@ -366,7 +366,7 @@ final class Eval implements BuiltinContext {
           }
           defined[0] = true;
           iterate(coll, (key, val) -> {
-            K body = () -> evalBody(ev.body().exprs().toArray(new Expr[0]), 0, () -> true);
+            K body = () -> evalBody(ev.body().array(), 0, () -> true);
             boolean found = ev.key() == null
                 ? unifyValue(ev.value(), val, body)
                 : unifyValue(ev.key(), key, () -> unifyValue(ev.value(), val, body));
@@ -961,7 +961,7 @@ final class Eval implements BuiltinContext {
   }
 
   private boolean evalCompr(Compr cp, VK k) {
-    Expr[] body = cp.body().exprs().toArray(new Expr[0]);
+    Expr[] body = cp.body().array();
     switch (cp.kind()) {
       case ARRAY -> {
         List<Value> acc = new ArrayList<>();
