@@ -18,13 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CompiledPolicy {
   private final Compiler compiler;
+  private final RegoSyntax syntax;
   private final Value baseData;
   private final EvalLimits limits;
   private final Value runtime;
   private final List<RuleInfo> rules;
   private final Map<String, List<Ast.Term>> pathCache = new ConcurrentHashMap<>();
 
-  private CompiledPolicy(Compiler compiler, Value baseData, EvalLimits limits, Value runtime, List<RuleInfo> rules) {
+  private CompiledPolicy(Compiler compiler, Value baseData, EvalLimits limits, Value runtime, List<RuleInfo> rules,
+      RegoSyntax syntax) {
+    this.syntax = syntax;
     this.compiler = compiler;
     this.baseData = baseData;
     this.limits = limits;
@@ -74,7 +77,7 @@ public final class CompiledPolicy {
       infos.add(new RuleInfo("data." + r.pkg, name.toString(), r.loc.toString(), r.kind == Ast.RuleKind.FUNCTION));
     }
     infos.sort(Comparator.comparing(RuleInfo::location, CompiledPolicy::compareLocations));
-    return new CompiledPolicy(c, data, limits, runtime, infos);
+    return new CompiledPolicy(c, data, limits, runtime, infos, syntax);
   }
 
   private static int compareLocations(String a, String b) {
@@ -95,6 +98,10 @@ public final class CompiledPolicy {
     }
   }
 
+  boolean syntaxV1() {
+    return syntax == RegoSyntax.V1;
+  }
+
   int nodeCount() {
     return compiler.nodeCount();
   }
@@ -113,6 +120,11 @@ public final class CompiledPolicy {
 
   Value runtime() {
     return runtime;
+  }
+
+  /** The compiled shape of every rule definition, for coverage and explanations. */
+  public List<RuleOutline> outline() {
+    return RuleOutline.of(compiler.allRules);
   }
 
   /** Every rule (each definition once), in source order. */
@@ -156,8 +168,17 @@ public final class CompiledPolicy {
   }
 
   public Value evaluateRule(String path, EvalOptions options) {
+    return evaluateRule(path, options, null);
+  }
+
+  /**
+   * Like {@link #evaluateRule(String, EvalOptions)}, reporting the evaluation to {@code listener}
+   * (null for none).
+   */
+  public Value evaluateRule(String path, EvalOptions options, EvalListener listener) {
     List<Ast.Term> p = pathCache.computeIfAbsent(path, CompiledPolicy::parsePath);
     Eval e = new Eval(this, options);
+    e.listener = listener;
     try {
       return e.document(p);
     } catch (StackOverflowError so) {

@@ -11,12 +11,16 @@ final class StandardLibrary {
 
   private static BuiltinRegistry build() {
     BuiltinRegistry.Builder r = BuiltinRegistry.builder();
+    StringBuiltins.register(r);
+    RegexBuiltins.register(r);
+    GlobBuiltins.register(r);
+    UnitsBuiltins.register(r);
+    NumberCastBuiltins.register(r);
+    UrlQueryBuiltins.register(r);
+    UuidBuiltins.register(r);
+    SemverBuiltins.register(r);
     Operators.register(r);
     Runtime.register(r);
-    TimeBuiltins.register(r);
-    NetBuiltins.register(r);
-    RandBuiltins.register(r);
-    HttpSend.register(r);
     Aggregates.register(r);
     ArrayBuiltins.register(r);
     ObjectBuiltins.register(r);
@@ -31,6 +35,10 @@ final class StandardLibrary {
     GraphQlBuiltins.register(r);
     CryptoBuiltins.register(r);
     JwtBuiltins.register(r);
+    TimeBuiltins.register(r);
+    NetBuiltins.register(r);
+    RandBuiltins.register(r);
+    HttpSend.register(r);
     return r.build();
   }
 }

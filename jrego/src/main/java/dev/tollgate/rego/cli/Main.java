@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Command line: {@code jrego conformance [--syntax v1|v0] [--verbose] [--filter REGEX] DIR...}. */
+/**
+ * Command line: {@code jrego conformance|test|check|eval ...}; {@code conformance [--syntax v1|v0]
+ * [--verbose] [--filter REGEX] DIR...} runs OPA's conformance cases.
+ */
 public final class Main {
   private Main() {}
 
@@ -21,8 +24,26 @@ public final class Main {
   }
 
   static int run(String[] args) {
+    if (args.length > 0) {
+      List<String> rest = List.of(args).subList(1, args.length);
+      switch (args[0]) {
+        case "test" -> {
+          return TestCommand.run(rest, System.out, System.err);
+        }
+        case "check" -> {
+          return CheckCommand.run(rest, System.out, System.err);
+        }
+        case "eval" -> {
+          return EvalCommand.run(rest, System.out, System.err);
+        }
+        default -> {}
+      }
+    }
     if (args.length == 0 || !args[0].equals("conformance")) {
       System.err.println("usage: jrego conformance [--syntax v1|v0] [--verbose] [--filter REGEX] [--skip FILE] DIR...");
+      System.err.println("       " + TestCommand.USAGE.substring("usage: ".length()));
+      System.err.println("       " + CheckCommand.USAGE.substring("usage: ".length()));
+      System.err.println("       " + EvalCommand.USAGE.substring("usage: ".length()));
       return 2;
     }
     RegoSyntax syntax = RegoSyntax.V1;

@@ -1,0 +1,33 @@
+package dev.tollgate.rego.cli;
+
+import dev.tollgate.rego.RegoSyntax;
+import java.util.List;
+
+/** Small helpers shared by the subcommands' option parsing. */
+final class Args {
+  private Args() {}
+
+  /** A usage error: printed with the command's usage, exit code 2. */
+  static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  static String value(List<String> args, int i, String option) throws UsageException {
+    if (i >= args.size()) {
+      throw new UsageException(option + " needs a value");
+    }
+    return args.get(i);
+  }
+
+  static RegoSyntax syntax(String s) throws UsageException {
+    return switch (s) {
+      case "v1" -> RegoSyntax.V1;
+      case "v0" -> RegoSyntax.V0;
+      default -> throw new UsageException("--syntax must be v1 or v0, not " + s);
+    };
+  }
+}

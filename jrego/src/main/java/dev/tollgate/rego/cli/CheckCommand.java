@@ -1,0 +1,60 @@
+package dev.tollgate.rego.cli;
+
+import dev.tollgate.rego.RegoError;
+import dev.tollgate.rego.RegoSyntax;
+import dev.tollgate.rego.cli.Args.UsageException;
+import dev.tollgate.rego.testing.Checker;
+import dev.tollgate.rego.testing.PolicyFiles;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code jrego check}: parses and compiles modules, printing every error with its location. */
+final class CheckCommand {
+  static final String USAGE = "usage: jrego check [--syntax v1|v0] PATH...";
+
+  private CheckCommand() {}
+
+  static int run(List<String> args, PrintStream out, PrintStream err) {
+    RegoSyntax syntax = RegoSyntax.V1;
+    List<Path> paths = new ArrayList<>();
+    try {
+      for (int i = 0; i < args.size(); i++) {
+        String a = args.get(i);
+        switch (a) {
+          case "--syntax" -> syntax = Args.syntax(Args.value(args, ++i, a));
+          case "--v0-compatible" -> syntax = RegoSyntax.V0;
+          default -> {
+            if (a.startsWith("-")) {
+              throw new UsageException("unknown option " + a);
+            }
+            paths.add(Path.of(a));
+          }
+        }
+      }
+      if (paths.isEmpty()) {
+        throw new UsageException("no path given");
+      }
+    } catch (UsageException e) {
+      err.println("jrego check: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    List<RegoError> errors;
+    try {
+      errors = Checker.check(paths, syntax);
+    } catch (PolicyFiles.LoadException e) {
+      err.println("jrego check: " + e.getMessage());
+      return 2;
+    }
+    if (errors.isEmpty()) {
+      return 0;
+    }
+    out.println(errors.size() == 1 ? "1 error occurred:" : errors.size() + " errors occurred:");
+    for (RegoError e : errors) {
+      out.println(e);
+    }
+    return 1;
+  }
+}

@@ -1,0 +1,5 @@
+package syntax
+
+p if {
+	input.x ==
+}

@@ -1,0 +1,10 @@
+package cov
+
+allow if {
+	input.role == "admin"
+}
+
+deny if {
+	input.role == "guest"
+	input.blocked
+}
