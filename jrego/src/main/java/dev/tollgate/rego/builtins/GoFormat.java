@@ -118,7 +118,7 @@ final class GoFormat {
         }
       }
       // Precision.
-      if (i + 1 <= end && i < end && format.charAt(i) == '.') {
+      if (i < end && format.charAt(i) == '.') {
         i++;
         if (afterIndex) {
           goodArgNum = false;
@@ -364,7 +364,7 @@ final class GoFormat {
       }
     }
     String d = u.toString(base);
-    if (digits == UPPER) {
+    if (digits.equals(UPPER)) {
       d = d.toUpperCase(java.util.Locale.ROOT);
     }
     StringBuilder sb = new StringBuilder();
@@ -411,10 +411,8 @@ final class GoFormat {
 
   private void fmtUnicode(long v) {
     StringBuilder sb = new StringBuilder("U+");
-    String hex = Long.toHexString(v).toUpperCase(java.util.Locale.ROOT);
-    if (v < 0) {
-      hex = Long.toUnsignedString(v, 16).toUpperCase(java.util.Locale.ROOT);
-    }
+    // Go formats the operand as an unsigned 64-bit value.
+    String hex = Long.toUnsignedString(v, 16).toUpperCase(java.util.Locale.ROOT);
     int precision = precPresent && prec > 4 ? prec : 4;
     if (hex.length() < precision) {
       sb.repeat('0', precision - hex.length());

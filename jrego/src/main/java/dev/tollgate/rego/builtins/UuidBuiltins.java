@@ -83,9 +83,22 @@ final class UuidBuiltins {
   }
 
   private static int hexByte(byte hi, byte lo) {
-    int h = Character.digit(hi, 16);
-    int l = Character.digit(lo, 16);
-    return h < 0 || l < 0 || hi > 'f' || lo > 'f' ? -1 : h << 4 | l;
+    int h = hexDigit(hi);
+    int l = hexDigit(lo);
+    return h < 0 || l < 0 ? -1 : h << 4 | l;
+  }
+
+  private static int hexDigit(byte b) {
+    if (b >= '0' && b <= '9') {
+      return b - '0';
+    }
+    if (b >= 'a' && b <= 'f') {
+      return b - 'a' + 10;
+    }
+    if (b >= 'A' && b <= 'F') {
+      return b - 'A' + 10;
+    }
+    return -1;
   }
 
   private static Value parse(String text) {
