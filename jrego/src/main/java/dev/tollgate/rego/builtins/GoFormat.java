@@ -136,15 +136,12 @@ final class GoFormat {
         if (i < end && format.charAt(i) == '*') {
           i++;
           Integer p = intFromArg(a, argNum);
-          if (p == null) {
+          // A negative precision makes no sense and is reported like a missing one.
+          if (p == null || p < 0) {
             buf.append("%!(BADPREC)");
           } else {
             prec = p;
             precPresent = true;
-            if (prec < 0) {
-              prec = 0;
-              precPresent = false;
-            }
           }
           argNum++;
           afterIndex = false;
@@ -773,7 +770,18 @@ final class GoFormat {
     }
 
     static Decimal shortest(double v) {
-      return v == 0 ? new Decimal("", 0) : of(new BigDecimal(Double.toString(v)));
+      if (v == 0) {
+        return new Decimal("", 0);
+      }
+      Decimal d = of(new BigDecimal(Double.toString(v)));
+      if (d.nd() == 2) {
+        // Java writes at least two digits; Go's shortest form may need only one (5e-324).
+        BigDecimal one = new BigDecimal(v).round(new MathContext(1, RoundingMode.HALF_EVEN));
+        if (Double.parseDouble(one.toString()) == v) {
+          return of(one);
+        }
+      }
+      return d;
     }
 
     static Decimal significant(double v, int n) {
