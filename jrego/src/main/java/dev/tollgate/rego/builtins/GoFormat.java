@@ -33,6 +33,9 @@ final class GoFormat {
 
   private GoFormat() {}
 
+  /** A value of a named Go string type (json.Number, or a map printed as text) for %T. */
+  record Named(String typeName, String text) {}
+
   static String sprintf(String format, Object... args) {
     GoFormat f = new GoFormat();
     f.doPrintf(format, args);
@@ -198,6 +201,10 @@ final class GoFormat {
         if (k > argNum) {
           buf.append(", ");
         }
+        if (a[k] == null) {
+          buf.append("<nil>");
+          continue;
+        }
         buf.append(typeName(a[k])).append('=');
         printArg(a[k], 'v');
       }
@@ -262,6 +269,9 @@ final class GoFormat {
 
   static String typeName(Object arg) {
     return switch (arg) {
+      case null -> "<nil>";
+      case Named n -> n.typeName();
+      case Boolean b -> "bool";
       case Long l -> "int";
       case BigInteger b -> "*big.Int";
       case Double d -> "float64";
@@ -279,6 +289,21 @@ final class GoFormat {
       return;
     }
     switch (arg) {
+      case null -> {
+        if (verb == 'v') {
+          pad("<nil>");
+        } else {
+          buf.append("%!").appendCodePoint(verb).append("(<nil>)");
+        }
+      }
+      case Named n -> printString(n.text(), verb, arg);
+      case Boolean b -> {
+        if (verb == 't' || verb == 'v') {
+          pad(b.toString());
+        } else {
+          badVerb(verb, arg);
+        }
+      }
       case Long l -> printInteger(l, verb, arg);
       case BigInteger b -> printBigInt(b, verb);
       case Double d -> printFloat(d, verb, arg);
