@@ -80,7 +80,31 @@ final class Ast {
   record Every(Loc loc, Term key, Term value, Term domain, Body body, boolean negated, List<With> withs)
       implements Expr {}
 
-  record Body(Loc loc, List<Expr> exprs) {}
+  /** Expressions of a body, also held as an array for evaluation. */
+  static final class Body {
+    private final Loc loc;
+    private final List<Expr> exprs;
+    private final Expr[] array;
+
+    Body(Loc loc, List<Expr> exprs) {
+      this.loc = loc;
+      this.exprs = List.copyOf(exprs);
+      this.array = exprs.toArray(new Expr[0]);
+    }
+
+    Loc loc() {
+      return loc;
+    }
+
+    List<Expr> exprs() {
+      return exprs;
+    }
+
+    /** Shared array: callers must not modify it. */
+    Expr[] array() {
+      return array;
+    }
+  }
 
   enum RuleKind {
     COMPLETE,
@@ -108,5 +132,10 @@ final class Ast {
 
   record Import(Loc loc, List<String> path, String alias) {}
 
-  record Module(String file, Loc loc, List<String> pkg, List<Import> imports, List<Rule> rules, String text) {}
+  /**
+   * A parsed module. {@code annotations} maps the line where a rule (or the package) starts to
+   * its METADATA annotations.
+   */
+  record Module(String file, Loc loc, List<String> pkg, List<Import> imports, List<Rule> rules, String text,
+      java.util.Map<Integer, Value> annotations) {}
 }

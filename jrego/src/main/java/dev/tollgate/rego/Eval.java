@@ -62,6 +62,8 @@ final class Eval implements BuiltinContext {
   private final CompiledPolicy policy;
   private final EvalOptions opts;
   private Value[] frame;
+  /** The rule being evaluated, for rego.metadata.*. */
+  private CRule current;
   private Value input;
   private Value baseData;
   private Value[] cache;
@@ -287,6 +289,26 @@ final class Eval implements BuiltinContext {
       return DIRECT_NO;
     }
     step();
+    if (t instanceof Call c && c.args().size() == 2 && c.target().builtin() != null && mocks == null) {
+      String op = c.target().key();
+      int cmp = switch (op) {
+        case "equal" -> 0;
+        case "neq" -> 1;
+        default -> -1;
+      };
+      if (cmp >= 0) {
+        Value x = evalDet(c.args().get(0));
+        if (x == null) {
+          return te.negated() ? DIRECT_OK : DIRECT_FAIL;
+        }
+        Value y = evalDet(c.args().get(1));
+        if (y == null) {
+          return te.negated() ? DIRECT_OK : DIRECT_FAIL;
+        }
+        boolean holds = x.equals(y) == (cmp == 0);
+        return holds != te.negated() ? DIRECT_OK : DIRECT_FAIL;
+      }
+    }
     Value v = evalDet(t);
     boolean holds = v != null && !(v instanceof BooleanValue bv && !bv.value());
     return holds != te.negated() ? DIRECT_OK : DIRECT_FAIL;
@@ -339,7 +361,7 @@ final class Eval implements BuiltinContext {
           }
           defined[0] = true;
           iterate(coll, (key, val) -> {
-            K body = () -> evalBody(ev.body().exprs().toArray(new Expr[0]), 0, () -> true);
+            K body = () -> evalBody(ev.body().array(), 0, () -> true);
             boolean found = ev.key() == null
                 ? unifyValue(ev.value(), val, body)
                 : unifyValue(ev.key(), key, () -> unifyValue(ev.value(), val, body));
@@ -781,12 +803,7 @@ final class Eval implements BuiltinContext {
         if (tg.func() != null) {
           return callFunction(tg.func(), vs, c.loc());
         }
-        Value[] out = new Value[1];
-        callBuiltin(tg.builtin(), vs, c.loc(), v -> {
-          out[0] = v;
-          return true;
-        });
-        return out[0];
+        return invokeBuiltin(tg.builtin(), vs, c.loc());
       }
       case ArrayTerm a -> {
         Value[] vs = new Value[a.items().size()];
@@ -920,7 +937,7 @@ final class Eval implements BuiltinContext {
         });
       }
       case Call c -> {
-        return evalCall(c, c.target() == null ? c.args().size() : c.args().size(), k);
+        return evalCall(c, c.args().size(), k);
       }
       case Compr cp -> {
         return evalCompr(cp, k);
@@ -939,7 +956,7 @@ final class Eval implements BuiltinContext {
   }
 
   private boolean evalCompr(Compr cp, VK k) {
-    Expr[] body = cp.body().exprs().toArray(new Expr[0]);
+    Expr[] body = cp.body().array();
     switch (cp.kind()) {
       case ARRAY -> {
         List<Value> acc = new ArrayList<>();
@@ -1162,9 +1179,13 @@ final class Eval implements BuiltinContext {
   }
 
   private List<CRule> candidates(Node n) {
-    RuleIndex idx = n.index;
+    return candidates(n.index, n.complete);
+  }
+
+  /** The rules that may succeed: all of them, or those an index selects for the input. */
+  private List<CRule> candidates(RuleIndex idx, List<CRule> rules) {
     if (idx == null) {
-      return n.complete;
+      return rules;
     }
     Value key = evalDet(idx.ref());
     if (key == null) {
@@ -1197,13 +1218,16 @@ final class Eval implements BuiltinContext {
     if (result == null && n.defaultRule != null) {
       CRule d = n.defaultRule;
       Value[] saved = frame;
+    CRule savedCur = current;
       frame = new Value[d.nslots];
+      current = d;
       Value[] h = new Value[1];
       evalTerm(d.value, v -> {
         h[0] = v;
         return true;
       });
       frame = saved;
+      current = savedCur;
       result = h[0];
     }
     return result;
@@ -1214,39 +1238,64 @@ final class Eval implements BuiltinContext {
         + n.pathString + " produced conflicting values", r.loc);
   }
 
+  /** Result so far of the complete rule being evaluated (saved and restored around nesting). */
+  private Value ruleResult;
+  private boolean ruleAny;
+  /** Called for each solution of a complete rule's body; {@link #current} is that rule. */
+  private final K completeSolution = this::completeSolution;
+  private final VK completeValue = this::completeValue;
+
+  private boolean completeSolution() {
+    ruleAny = true;
+    Term value = current.value;
+    if (det(value)) {
+      Value v = evalDet(value);
+      return v != null && completeValue(v);
+    }
+    return evalTerm(value, completeValue);
+  }
+
+  private boolean completeValue(Value v) {
+    if (ruleResult == null) {
+      ruleResult = v;
+    } else if (!ruleResult.equals(v)) {
+      throw conflict(current.node, current);
+    }
+    return false;
+  }
+
   private Value evalComplete(CRule r) {
     enter(r.loc);
     Value[] saved = frame;
+    CRule savedCur = current;
     try {
       for (CRule c = r; c != null; c = c.elseRule) {
         frame = c.nslots == 0 ? NO_SLOTS : new Value[c.nslots];
+        current = c;
         if (c.constValue) {
           if (evalBody(c.body, 0, FOUND)) {
             return ((Scalar) c.value).value();
           }
           continue;
         }
-        Value[] res = new Value[1];
-        boolean[] any = {false};
-        CRule cur = c;
-        evalBody(c.body, 0, () -> {
-          any[0] = true;
-          return evalTerm(cur.value, v -> {
-            if (res[0] == null) {
-              res[0] = v;
-            } else if (!res[0].equals(v)) {
-              throw conflict(r.node, cur);
-            }
-            return cur.constValue;
-          });
-        });
-        if (any[0]) {
-          return res[0];
+        Value outerResult = ruleResult;
+        boolean outerAny = ruleAny;
+        ruleResult = null;
+        ruleAny = false;
+        try {
+          evalBody(c.body, 0, completeSolution);
+          if (ruleAny) {
+            return ruleResult;
+          }
+        } finally {
+          ruleResult = outerResult;
+          ruleAny = outerAny;
         }
       }
       return null;
     } finally {
       frame = saved;
+      current = savedCur;
       depth--;
     }
   }
@@ -1254,10 +1303,12 @@ final class Eval implements BuiltinContext {
   private Value setDoc(Node n) {
     LinkedHashSet<Value> acc = new LinkedHashSet<>();
     Value[] saved = frame;
+    CRule savedCur = current;
     enter(n.sets.get(0).loc);
     try {
-      for (CRule r : n.sets) {
+      for (CRule r : candidates(n.setIndex, n.sets)) {
         frame = new Value[r.nslots];
+        current = r;
         evalBody(r.body, 0, () -> evalTerm(r.key, v -> {
           acc.add(v);
           return false;
@@ -1265,6 +1316,7 @@ final class Eval implements BuiltinContext {
       }
     } finally {
       frame = saved;
+      current = savedCur;
       depth--;
     }
     return SetValue.of(acc);
@@ -1282,11 +1334,13 @@ final class Eval implements BuiltinContext {
   /** The member at {@code key} of a partial set or single-key partial object node. */
   private Value partialLookup(Node n, Value key) {
     Value[] saved = frame;
+    CRule savedCur = current;
     enter(n.path.isEmpty() ? null : firstLoc(n));
     try {
       if (!n.sets.isEmpty()) {
-        for (CRule r : n.sets) {
+        for (CRule r : candidates(n.setIndex, n.sets)) {
           frame = new Value[r.nslots];
+          current = r;
           K body = () -> evalBody(r.body, 0, () -> true);
           boolean found = isPattern(r.key)
               ? unifyValue(r.key, key, body)
@@ -1300,6 +1354,7 @@ final class Eval implements BuiltinContext {
       Value[] res = new Value[1];
       for (CRule r : n.objects) {
         frame = new Value[r.nslots];
+        current = r;
         Term kt = r.suffix[0];
         K body = () -> evalBody(r.body, 0, () -> evalTerm(kt, kv -> kv.equals(key) && evalTerm(r.value, v -> {
           if (res[0] == null) {
@@ -1318,6 +1373,7 @@ final class Eval implements BuiltinContext {
       return res[0];
     } finally {
       frame = saved;
+      current = savedCur;
       depth--;
     }
   }
@@ -1333,10 +1389,12 @@ final class Eval implements BuiltinContext {
   private Value objectDoc(Node n) {
     LinkedHashMap<Value, Object> acc = new LinkedHashMap<>();
     Value[] saved = frame;
+    CRule savedCur = current;
     enter(null);
     try {
       for (CRule r : n.objects) {
         frame = new Value[r.nslots];
+        current = r;
         Value[] keys = new Value[r.suffix.length];
         Term leaf = r.kind == Ast.RuleKind.PARTIAL_SET ? r.key : r.value;
         evalBody(r.body, 0, () -> evalArgs(List.of(r.suffix), 0, keys, ks -> evalTerm(leaf, v -> {
@@ -1346,6 +1404,7 @@ final class Eval implements BuiltinContext {
       }
     } finally {
       frame = saved;
+      current = savedCur;
       depth--;
     }
     for (Map.Entry<Value, Node> e : n.children.entrySet()) {
@@ -1453,6 +1512,36 @@ final class Eval implements BuiltinContext {
       case PRINT -> {
         return evalPrint(c, k);
       }
+      case METADATA_RULE -> {
+        Value a = current == null || current.annotations == null ? ObjectValue.EMPTY
+            : Annotations.withScope(current.annotations, "rule");
+        return k.accept(a);
+      }
+      case METADATA_CHAIN -> {
+        return k.accept(metadataChain());
+      }
+      case PARSE_MODULE -> {
+        return evalArgs(c.args().subList(0, 2), 0, new Value[2], vs -> {
+          if (!(vs[0] instanceof StringValue f)) {
+            throw error("eval_type_error", "rego.parse_module: operand 1 must be string but got " + vs[0].typeName(), c.loc());
+          }
+          if (!(vs[1] instanceof StringValue text)) {
+            throw error("eval_type_error", "rego.parse_module: operand 2 must be string but got " + vs[1].typeName(), c.loc());
+          }
+          Value ast;
+          try {
+            ast = AstJson.module(Parser.parseModule(f.value(), text.value(), policy.syntaxV1()));
+          } catch (RegoException e) {
+            if (opts.strictBuiltinErrors()) {
+              throw error("eval_builtin_error", "rego.parse_module: " + e.getMessage(), c.loc());
+            }
+            return false;
+          } catch (StackOverflowError e) {
+            throw error("eval_builtin_error", "rego.parse_module: module nesting too deep", c.loc());
+          }
+          return k.accept(ast);
+        });
+      }
       default -> {}
     }
     int n = target.arity() >= 0 ? Math.min(nargs, target.arity()) : c.args().size();
@@ -1463,8 +1552,7 @@ final class Eval implements BuiltinContext {
     Value[] buf = new Value[n];
     return evalArgs(args, 0, buf, vs -> {
       if (target.func() != null) {
-        Value r = callFunction(target.func(), vs.clone(), c.loc());
-        return r != null && k.accept(r);
+        return callFunctionK(target.func(), vs.clone(), c.loc(), k);
       }
       return callBuiltin(target.builtin(), vs.clone(), c.loc(), k);
     });
@@ -1482,10 +1570,21 @@ final class Eval implements BuiltinContext {
       List<Value> results = new ArrayList<>();
       try {
         if (mt.func() != null) {
-          Value r = callFunction(mt.func(), vs.clone(), c.loc());
-          if (r != null) {
-            results.add(r);
-          }
+          Value[] replaced = vs.clone();
+          mocks = savedMocks;
+          cache = savedCache;
+          return callWithoutMocks(() -> callFunctionK(mt.func(), replaced, c.loc(), v -> {
+            Map<String, Object> m = mocks;
+            Value[] ch = cache;
+            mocks = savedMocks;
+            cache = savedCache;
+            try {
+              return k.accept(v);
+            } finally {
+              mocks = m;
+              cache = ch;
+            }
+          }));
         } else {
           callBuiltin(mt.builtin(), vs.clone(), c.loc(), v -> {
             results.add(v);
@@ -1503,6 +1602,45 @@ final class Eval implements BuiltinContext {
       }
       return false;
     });
+  }
+
+  private boolean callWithoutMocks(K body) {
+    Map<String, Object> savedMocks = mocks;
+    Value[] savedCache = cache;
+    mocks = null;
+    cache = new Value[policy.nodeCount()];
+    try {
+      return body.go();
+    } finally {
+      mocks = savedMocks;
+      cache = savedCache;
+    }
+  }
+
+  private Value metadataChain() {
+    List<Value> out = new ArrayList<>();
+    if (current != null) {
+      ObjectValue.Builder rule = ObjectValue.builder().put("path", pathArray(current.node.path));
+      if (current.annotations != null) {
+        rule.put("annotations", Annotations.withScope(current.annotations, "rule"));
+      }
+      out.add(rule.build());
+      if (current.packageAnnotations != null) {
+        int pkgLen = current.pkg.isEmpty() ? 0 : current.pkg.split("\\.").length;
+        out.add(ObjectValue.builder()
+            .put("path", pathArray(current.node.path.subList(0, pkgLen)))
+            .put("annotations", Annotations.withScope(current.packageAnnotations, "package"))
+            .build());
+      }
+    }
+    return ArrayValue.of(out);
+  }
+
+  private static Value pathArray(List<Value> path) {
+    List<Value> out = new ArrayList<>(path.size() + 1);
+    out.add(StringValue.of("data"));
+    out.addAll(path);
+    return ArrayValue.of(out);
   }
 
   private boolean evalPrint(Call c, VK k) {
@@ -1525,6 +1663,28 @@ final class Eval implements BuiltinContext {
     }
     print(sb.toString());
     return k.accept(BooleanValue.TRUE);
+  }
+
+  /** Applies a built-in; null when undefined (including non-strict failures). */
+  private Value invokeBuiltin(Builtin b, Value[] args, Loc loc) {
+    try {
+      return b.impl().apply(this, args);
+    } catch (BuiltinException e) {
+      if (e.isTypeError()) {
+        throw error("eval_type_error", b.name() + ": " + e.getMessage(), loc);
+      }
+      if (opts.strictBuiltinErrors()) {
+        throw error("eval_builtin_error", b.name() + ": " + e.getMessage(), loc);
+      }
+      return null;
+    } catch (RegoException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      if (opts.strictBuiltinErrors()) {
+        throw error("eval_builtin_error", b.name() + ": " + e, loc);
+      }
+      return null;
+    }
   }
 
   private boolean callBuiltin(Builtin b, Value[] args, Loc loc, VK k) {
@@ -1566,11 +1726,13 @@ final class Eval implements BuiltinContext {
   Value callFunction(Node fn, Value[] args, Loc loc) {
     enter(loc);
     Value[] saved = frame;
+    CRule savedCur = current;
     try {
       Value[] res = new Value[1];
       for (CRule r : fn.funcs) {
         for (CRule c = r; c != null; c = c.elseRule) {
           frame = new Value[c.nslots];
+          current = c;
           boolean[] any = {false};
           CRule cur = c;
           unifyArgs(c.args, args, 0, () -> evalBody(cur.body, 0, () -> {
@@ -1582,7 +1744,7 @@ final class Eval implements BuiltinContext {
                 throw error("eval_conflict_error", "functions must not produce multiple outputs for same inputs: function "
                     + fn.pathString + " produced conflicting values for the same inputs", cur.loc);
               }
-              return cur.constValue;
+              return false;
             });
           }));
           if (any[0]) {
@@ -1593,6 +1755,7 @@ final class Eval implements BuiltinContext {
       if (res[0] == null && fn.defaultRule != null) {
         CRule d = fn.defaultRule;
         frame = new Value[d.nslots];
+        current = d;
         evalTerm(d.value, v -> {
           res[0] = v;
           return true;
@@ -1601,8 +1764,18 @@ final class Eval implements BuiltinContext {
       return res[0];
     } finally {
       frame = saved;
+      current = savedCur;
       depth--;
     }
+  }
+
+  /**
+   * Calls a user function. Every definition is evaluated before the caller continues, so
+   * definitions that disagree are reported as a conflict even when the caller needs one answer.
+   */
+  private boolean callFunctionK(Node fn, Value[] args, Loc loc, VK k) {
+    Value r = callFunction(fn, args, loc);
+    return r != null && k.accept(r);
   }
 
   private boolean unifyArgs(Term[] params, Value[] args, int i, K k) {

@@ -43,6 +43,7 @@ final class Parser {
 
   private final String file;
   private final List<Tok> toks;
+  private final Map<Integer, String> comments;
   private int p;
   private int depth;
   private int wildcards;
@@ -52,7 +53,9 @@ final class Parser {
 
   private Parser(String file, String text, boolean v1) {
     this.file = file;
-    this.toks = Lexer.lex(file, text);
+    Lexer lx = Lexer.lexer(file, text);
+    this.toks = lx.tokens();
+    this.comments = lx.comments;
     this.v1Syntax = v1;
     if (v1) {
       keywords.addAll(ALL_KEYWORDS);
@@ -227,7 +230,7 @@ final class Parser {
     while (peek().type() != T.EOF) {
       rules.addAll(rule());
     }
-    return new Module(file, loc(pk), pkg, imports, rules, text);
+    return new Module(file, loc(pk), pkg, imports, rules, text, Annotations.collect(file, comments));
   }
 
   private boolean strictV1() {
@@ -373,17 +376,14 @@ final class Parser {
         body = new Body(loc(t), List.of(literal()));
       }
     } else if (at("{") ) {
-      if (strictV1() && !(kind == RuleKind.PARTIAL_SET && key != null && atContainsBody())) {
+      if (strictV1()) {
         throw err("`if` keyword is required before rule body", bt);
       }
       body = braceBody();
     } else {
-      if (value == null && key == null && args == null && kind != RuleKind.PARTIAL_SET) {
-        if (kind == RuleKind.COMPLETE && ref.size() == 1 || kind != RuleKind.PARTIAL_SET) {
-          if (ref.size() == 1 && !lastBracket) {
-            throw err("rule must have a value or body", nameTok);
-          }
-        }
+      // a bare name is not a rule; a bare ref with brackets is a rule with value true
+      if (value == null && key == null && args == null && kind != RuleKind.PARTIAL_SET && ref.size() == 1) {
+        throw err("rule must have a value or body", nameTok);
       }
       body = new Body(rloc, List.of(new TermExpr(rloc, false, new Scalar(rloc, BooleanValue.TRUE), List.of())));
     }
@@ -436,10 +436,6 @@ final class Parser {
       out.add(new Rule(rloc, kind, ref, args, key, value, braceBody(), null, false, assign));
     }
     return out;
-  }
-
-  private boolean atContainsBody() {
-    return false;
   }
 
   /** After {@code if}, a brace opens a body unless it only parses as a term (a comprehension). */

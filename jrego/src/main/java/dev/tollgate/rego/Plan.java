@@ -27,6 +27,8 @@ final class Plan {
     final List<CRule> funcs = new ArrayList<>();
     /** Rules grouped by an indexed input value (null when the node is not indexed). */
     RuleIndex index;
+    /** The same for partial set rules. */
+    RuleIndex setIndex;
     /** Whether the rules here are functions (including a default function). */
     boolean isFunction;
     int funcArity = -1;
@@ -84,6 +86,9 @@ final class Plan {
     /** True when every solution yields the same value, so the first one suffices. */
     boolean constValue;
     final String pkg;
+    /** METADATA annotations of this rule and of its package (null when none). */
+    Value annotations;
+    Value packageAnnotations;
 
     CRule(RuleKind kind, Loc loc, Node node, String pkg) {
       this.kind = kind;
@@ -102,6 +107,9 @@ final class Plan {
     MEMBER2,
     MEMBER3,
     PRINT,
+    METADATA_RULE,
+    METADATA_CHAIN,
+    PARSE_MODULE,
     NONE
   }
 

@@ -125,29 +125,19 @@ final class RecursionCheck {
     switch (t) {
       case Ref r -> {
         if (r.head() instanceof Var v && v.slot() == Compiler.DATA_SLOT) {
+          // the deepest node the constant prefix reaches: it and everything below may be read
           Node n = compiler.root;
-          boolean whole = true;
           for (Term p : r.path()) {
-            if (n.hasRules()) {
-              whole = false;
+            if (n.hasRules() || !(p instanceof Scalar s)) {
               break;
             }
-            if (p instanceof Scalar s) {
-              Node c = n.children.get(s.value());
-              if (c == null) {
-                whole = false;
-                n = null;
-                break;
-              }
-              n = c;
-            } else {
+            n = n.children.get(s.value());
+            if (n == null) {
               break;
             }
           }
           if (n != null) {
-            if (n.hasRules() || !whole || true) {
-              addBelow(n, out);
-            }
+            addBelow(n, out);
           }
         } else {
           term(r.head(), out);

@@ -32,6 +32,9 @@ final class RuleIndexer {
     if (n.complete.size() >= MIN_RULES) {
       n.index = build(n.complete);
     }
+    if (n.sets.size() >= MIN_RULES) {
+      n.setIndex = build(n.sets);
+    }
     for (Node c : n.children.values()) {
       index(c);
     }

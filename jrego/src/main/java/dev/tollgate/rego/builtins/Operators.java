@@ -76,6 +76,9 @@ final class Operators {
     if (y.signum() == 0) {
       throw BuiltinException.failure("modulo by zero");
     }
+    if (digits(x) > MAX_DIGITS || digits(y) > MAX_DIGITS) {
+      throw BuiltinException.failure("modulo operand too large");
+    }
     if (x.isLong() && y.isLong()) {
       long ly = y.longValue();
       if (ly == -1) {
@@ -86,15 +89,19 @@ final class Operators {
     return NumberValue.of(x.toBigInteger().remainder(y.toBigInteger()));
   }
 
+  /** HALF_UP rounds half away from zero, like Go's math.Round. */
   private static Value round(NumberValue n, RoundingMode mode) {
     if (n.isInteger()) {
-      return n.isLong() ? n : NumberValue.of(n.toBigInteger());
+      return n;
     }
-    RoundingMode m = mode;
-    if (mode == RoundingMode.HALF_UP) {
-      m = RoundingMode.HALF_UP; // half away from zero, as Go's math.Round
-    }
-    return NumberValue.of(n.toBigDecimal().setScale(0, m).toBigInteger());
+    return NumberValue.of(n.toBigDecimal().setScale(0, mode));
+  }
+
+  private static final int MAX_DIGITS = 4096;
+
+  private static long digits(NumberValue n) {
+    BigDecimal b = n.toBigDecimal();
+    return (long) b.precision() - b.scale();
   }
 
   static boolean member(Value x, Value coll) {

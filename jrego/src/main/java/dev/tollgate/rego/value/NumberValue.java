@@ -150,6 +150,12 @@ public final class NumberValue implements Value {
     return of(toBigDecimal().negate());
   }
 
+  /**
+   * Above this gap between operand exponents, sums are rounded to 34 significant digits instead of
+   * being exact: an exact 1e999999999 + 1 would need a billion digits.
+   */
+  private static final int EXACT_SCALE_GAP = 4096;
+
   public NumberValue add(NumberValue o) {
     if (big == null && o.big == null) {
       long r = small + o.small;
@@ -157,7 +163,12 @@ public final class NumberValue implements Value {
         return of(r);
       }
     }
-    return of(toBigDecimal().add(o.toBigDecimal()));
+    BigDecimal a = toBigDecimal();
+    BigDecimal b = o.toBigDecimal();
+    if (Math.abs((long) a.scale() - b.scale()) > EXACT_SCALE_GAP) {
+      return of(a.add(b, java.math.MathContext.DECIMAL128));
+    }
+    return of(a.add(b));
   }
 
   public NumberValue subtract(NumberValue o) {
@@ -167,7 +178,12 @@ public final class NumberValue implements Value {
         return of(r);
       }
     }
-    return of(toBigDecimal().subtract(o.toBigDecimal()));
+    BigDecimal a = toBigDecimal();
+    BigDecimal b = o.toBigDecimal();
+    if (Math.abs((long) a.scale() - b.scale()) > EXACT_SCALE_GAP) {
+      return of(a.subtract(b, java.math.MathContext.DECIMAL128));
+    }
+    return of(a.subtract(b));
   }
 
   public NumberValue multiply(NumberValue o) {
@@ -221,10 +237,10 @@ public final class NumberValue implements Value {
     if (big == null) {
       return Long.toString(small);
     }
-    if (isInteger()) {
+    BigDecimal stripped = big.stripTrailingZeros();
+    if (isInteger() && (long) stripped.precision() - stripped.scale() <= EXACT_SCALE_GAP) {
       return big.toBigInteger().toString();
     }
-    BigDecimal stripped = big.stripTrailingZeros();
     int exponent = stripped.precision() - stripped.scale() - 1;
     if (exponent < -6 || exponent >= 21) {
       return stripped.toString().replace("E+", "e+").replace("E-", "e-");

@@ -1,0 +1,203 @@
+package dev.tollgate.rego;
+
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.rego.value.ArrayValue;
+import dev.tollgate.rego.value.BooleanValue;
+import dev.tollgate.rego.value.NullValue;
+import dev.tollgate.rego.value.NumberValue;
+import dev.tollgate.rego.value.ObjectValue;
+import dev.tollgate.rego.value.StringValue;
+import dev.tollgate.rego.value.Value;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random and mutated modules, queries and inputs: the only acceptable outcomes are a result or a
+ * {@link RegoException}. Seeds are fixed so failures reproduce.
+ */
+class FuzzTest {
+  private static final EvalLimits TIGHT = new EvalLimits(20_000, 40, 200_000_000L);
+  private static final String[] TOKENS = {
+    "{", "}", "[", "]", "(", ")", ":=", "=", "==", "!=", "<", "+", "-", "*", "/", "%", "|", "&", ",",
+    ";", ":", ".", "\n", " if ", " else ", " contains ", " in ", " some ", " every ", " not ", " with ",
+    " as ", " default ", "x", "y", "_", "input", "data", "p", "q", "f(x)", "1", "-1", "1.5e3", "\"s\"",
+    "`r`", "true", "null", "set()", "import rego.v1\n", "package z\n", "#c\n"
+  };
+
+  private static List<String> conformanceModules() throws IOException {
+    Path root = Path.of(System.getProperty("jrego.conformance.dir", "../../shared/opa-conformance"));
+    if (!Files.isDirectory(root)) {
+      root = Path.of("../shared/opa-conformance");
+    }
+    List<String> out = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path f : s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json")).sorted().toList()) {
+        JsonNode doc = yaml.readTree(f.toFile());
+        if (doc == null) {
+          continue;
+        }
+        for (JsonNode c : doc.path("cases")) {
+          for (JsonNode m : c.path("modules")) {
+            out.add(m.asText());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String mutate(String text, Random r) {
+    StringBuilder sb = new StringBuilder(text);
+    int n = 1 + r.nextInt(4);
+    for (int i = 0; i < n; i++) {
+      int len = sb.length();
+      int at = len == 0 ? 0 : r.nextInt(len);
+      switch (r.nextInt(5)) {
+        case 0 -> sb.delete(at, Math.min(len, at + 1 + r.nextInt(8)));
+        case 1 -> sb.insert(at, TOKENS[r.nextInt(TOKENS.length)]);
+        case 2 -> {
+          int end = Math.min(len, at + 1 + r.nextInt(30));
+          sb.insert(r.nextInt(sb.length() + 1), sb.substring(at, end));
+        }
+        case 3 -> {
+          if (len > 0) {
+            sb.setCharAt(at, (char) (32 + r.nextInt(95)));
+          }
+        }
+        default -> sb.insert(at, (char) r.nextInt(0x3000));
+      }
+    }
+    return sb.toString();
+  }
+
+  static Value randomValue(Random r, int depth) {
+    int kind = depth > 3 ? r.nextInt(4) : r.nextInt(7);
+    return switch (kind) {
+      case 0 -> NullValue.INSTANCE;
+      case 1 -> BooleanValue.of(r.nextBoolean());
+      case 2 -> r.nextBoolean() ? NumberValue.of(r.nextInt(10) - 3) : NumberValue.parse(r.nextInt(1000) + "." + r.nextInt(100));
+      case 3 -> StringValue.of(List.of("a", "b", "GET", "x", "", "foo").get(r.nextInt(6)));
+      case 4 -> {
+        Value[] items = new Value[r.nextInt(4)];
+        for (int i = 0; i < items.length; i++) {
+          items[i] = randomValue(r, depth + 1);
+        }
+        yield ArrayValue.of(items);
+      }
+      default -> {
+        ObjectValue.Builder b = ObjectValue.builder();
+        int n = r.nextInt(4);
+        for (int i = 0; i < n; i++) {
+          b.put(List.of("a", "b", "x", "y", "foo").get(r.nextInt(5)), randomValue(r, depth + 1));
+        }
+        yield b.build();
+      }
+    };
+  }
+
+  /** Compiles and evaluates; fails the test on anything but a result or a Rego error. */
+  private static void exercise(String module, RegoSyntax syntax, Value input) {
+    CompiledPolicy p;
+    try {
+      p = Rego.compiler().syntax(syntax).module("fuzz.rego", module).limits(TIGHT).compile();
+    } catch (RegoException expected) {
+      return;
+    } catch (RuntimeException | Error e) {
+      throw new AssertionError("compile crashed on:\n" + module, e);
+    }
+    for (RuleInfo rule : p.rules()) {
+      if (rule.function()) {
+        continue;
+      }
+      try {
+        p.evaluateRule(rule.ref(), EvalOptions.input(input).withStrictBuiltinErrors(true));
+      } catch (RegoException expected) {
+        // a Rego error is a fine outcome
+      } catch (RuntimeException | Error e) {
+        throw new AssertionError("evaluation of " + rule.ref() + " crashed on:\n" + module, e);
+      }
+    }
+  }
+
+  @Test
+  void mutatedConformanceModulesFailCleanly() throws IOException {
+    List<String> modules = conformanceModules();
+    Random r = new Random(20261129);
+    assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+      int runs = Math.min(3000, modules.size() * 2);
+      for (int i = 0; i < runs; i++) {
+        String m = mutate(modules.get(r.nextInt(modules.size())), r);
+        exercise(m, r.nextBoolean() ? RegoSyntax.V1 : RegoSyntax.V0, randomValue(r, 0));
+      }
+    });
+  }
+
+  @Test
+  void randomTokenSoupFailsCleanly() {
+    Random r = new Random(42);
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      for (int i = 0; i < 3000; i++) {
+        StringBuilder sb = new StringBuilder("package fuzz\n");
+        int n = 1 + r.nextInt(40);
+        for (int j = 0; j < n; j++) {
+          sb.append(TOKENS[r.nextInt(TOKENS.length)]);
+        }
+        exercise(sb.toString(), r.nextBoolean() ? RegoSyntax.V1 : RegoSyntax.V0, randomValue(r, 0));
+      }
+    });
+  }
+
+  @Test
+  void deepNestingIsAnErrorNotAStackOverflow() {
+    int n = 100_000;
+    List<String> bodies = List.of(
+        "p := " + "[".repeat(n) + "]".repeat(n),
+        "p := " + "(".repeat(n) + "1" + ")".repeat(n),
+        "p := " + "{\"a\":".repeat(n) + "1" + "}".repeat(n),
+        "p := " + "-".repeat(n) + "1",
+        "p := " + "1 + ".repeat(n) + "1",
+        "p := [x | x := " + "[y | y := ".repeat(2000) + "1" + "]".repeat(2000) + "]",
+        "p if {\n" + "  x := 1\n".repeat(1) + "  input.a[_]\n".repeat(20000) + "}");
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      for (String body : bodies) {
+        exercise("package fuzz\n" + body + "\n", RegoSyntax.V1, ArrayValue.of(NumberValue.of(1)));
+      }
+      try {
+        Rego.parseTerm("[".repeat(n) + "]".repeat(n));
+        fail("deep term should be rejected");
+      } catch (RegoException expected) {
+        // rejected with a Rego error
+      }
+    });
+  }
+
+  @Test
+  void runawayRecursionAndIterationHitLimits() {
+    String module = """
+        package fuzz
+        xs := [i | some i in [0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]]
+        p := [[a, b, c, d] | some a in xs; some b in xs; some c in xs; some d in xs]
+        big := 1e100000 + 1
+        huge := 1e999999999 * 1e999999999
+        wide := 1e999999999 + 1
+        wide2 := 1e-999999999 + 1
+        """;
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> exercise(module, RegoSyntax.V1, NullValue.INSTANCE));
+  }
+}
