@@ -110,6 +110,10 @@ class ConversionBuiltinsTest {
       uuid.parse        | ["e1e4bc3451d44f6b86cecf0d5e8a6a70"] | {"version": 4, "variant": "RFC4122"}
       uuid.parse        | ["C232AB00-9414-11EC-B3C8-9F6BDECED846"] | {"version": 1, "variant": "RFC4122", "time": 1645557742000000000, "nodeid": "local:multicast:9f6bdeced846", "clocksequence": 13256}
       uuid.parse        | ["000003e8-9414-21ec-b302-0242ac120002"] | {"version": 2, "variant": "RFC4122", "time": 1645557416190052000, "nodeid": "local:unicast:0242ac120002", "clocksequence": 13058, "id": 1000, "domain": "Org"}
+      uuid.parse        | ["000003e8-9414-21ec-b301-0342ac120002"] | {"version": 2, "variant": "RFC4122", "time": 1645557416190052000, "nodeid": "local:multicast:0342ac120002", "clocksequence": 13057, "id": 1000, "domain": "Group"}
+      uuid.parse        | ["00000001-0000-1000-8000-0242ac120002"] | {"version": 1, "variant": "RFC4122", "time": 6227451273709551716, "nodeid": "local:unicast:0242ac120002", "clocksequence": 0}
+      uuid.parse        | ["e1e4bc34-51d4-4f6b-e6ce-cf0d5e8a6a70"] | {"version": 4, "variant": "Future"}
+      uuid.parse        | ["[e1e4bc34-51d4-4f6b-86ce-cf0d5e8a6a70]"] | {"version": 4, "variant": "RFC4122"}
       uuid.parse        | ["not-a-uuid"]            | undefined
       uuid.parse        | ["e1e4bc34-51d4-4f6b-86ce-cf0d5e8a6a7g"] | undefined
       uuid.parse        | [1]                       | !type: operand 1 must be string but got number
