@@ -44,6 +44,9 @@ class ConversionBuiltinsTest {
       units.parse_bytes | ["4.1Mi"]       | 4299161
       units.parse_bytes | ["1.5KiB"]      | 1536
       units.parse_bytes | ["2.9"]         | 2
+      units.parse_bytes | ["520.2865t"]   | 520286499999999
+      units.parse_bytes | ["1e60ei"]      | 1152921504606846975999277606394385120373829995141978586587115327908186968555520
+      units.parse_bytes | ["-0.5k"]       | -500
       units.parse_bytes | ["128Gi"]       | 137438953472
       units.parse_bytes | ["GB"]          | !fail: units.parse_bytes error: no byte amount provided
       units.parse_bytes | [".5.2"]        | !fail: units.parse_bytes error: could not parse byte amount to a number
