@@ -9,7 +9,6 @@ import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -95,8 +94,10 @@ final class StringBuiltins {
     } else {
       throw BuiltinException.typeError("operand 2 must be one of {2, 8, 10, 16}");
     }
-    // Go's big.Float.Int truncates toward zero.
-    BigInteger i = n.toBigDecimal().setScale(0, RoundingMode.DOWN).toBigInteger();
+    // OPA converts through a 64-bit big.Float unless the value is a Go int: large integers
+    // lose their low digits, fractions are truncated toward zero.
+    BigInteger i = n.isLong() && n.isInteger() ? BigInteger.valueOf(n.longValue())
+        : UnitsBuiltins.GoFloat64.bytes(n.toBigDecimal(), BigInteger.ONE);
     return StringValue.of(i.toString(radix));
   }
 
