@@ -21,9 +21,12 @@ final class StringBuiltins {
 
   static void register(BuiltinRegistry.Builder r) {
     r.function("concat", 2, (ctx, a) -> concat(a));
-    r.function("contains", 2, (ctx, a) -> BooleanValue.of(Args.string(a, 0).contains(Args.string(a, 1))));
-    r.function("startswith", 2, (ctx, a) -> BooleanValue.of(Args.string(a, 0).startsWith(Args.string(a, 1))));
-    r.function("endswith", 2, (ctx, a) -> BooleanValue.of(Args.string(a, 0).endsWith(Args.string(a, 1))));
+    r.function("contains", 2,
+        (ctx, a) -> BooleanValue.of(Args.string(a, 0).contains(Args.string(a, 1))));
+    r.function("startswith", 2,
+        (ctx, a) -> BooleanValue.of(Args.string(a, 0).startsWith(Args.string(a, 1))));
+    r.function("endswith", 2,
+        (ctx, a) -> BooleanValue.of(Args.string(a, 0).endsWith(Args.string(a, 1))));
     r.function("format_int", 2, (ctx, a) -> formatInt(a));
     r.function("indexof", 2, (ctx, a) -> indexOf(a));
     r.function("indexof_n", 2, (ctx, a) -> indexOfN(a));
@@ -34,9 +37,12 @@ final class StringBuiltins {
     r.function("strings.split_n", 3, (ctx, a) -> splitN(a));
     r.function("sprintf", 2, (ctx, a) -> sprintf(a));
     r.function("substring", 3, (ctx, a) -> substring(a));
-    r.function("trim", 2, (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), true, true)));
-    r.function("trim_left", 2, (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), true, false)));
-    r.function("trim_right", 2, (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), false, true)));
+    r.function("trim", 2,
+        (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), true, true)));
+    r.function("trim_left", 2,
+        (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), true, false)));
+    r.function("trim_right", 2,
+        (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), false, true)));
     r.function("trim_prefix", 2, (ctx, a) -> trimPrefix(a));
     r.function("trim_suffix", 2, (ctx, a) -> trimSuffix(a));
     r.function("trim_space", 1, (ctx, a) -> StringValue.of(trimSpace(Args.string(a, 0))));
