@@ -35,8 +35,16 @@ final class Ast {
     }
   }
 
-  /** {@code head.path[0].path[1]...}; the head is a Var (data, input, a local) or any term. */
-  record Ref(Loc loc, Term head, List<Term> path) implements Term {}
+  /**
+   * {@code head.path[0].path[1]...}; the head is a Var (data, input, a local) or any term. For a
+   * reference into data whose constant prefix reaches rules, the compiler records that rule node
+   * and how many path segments lead to it, so evaluation need not walk the tree.
+   */
+  record Ref(Loc loc, Term head, List<Term> path, Plan.Node ruleNode, int ruleDepth) implements Term {
+    Ref(Loc loc, Term head, List<Term> path) {
+      this(loc, head, path, null, 0);
+    }
+  }
 
   record ArrayTerm(Loc loc, List<Term> items) implements Term {}
 

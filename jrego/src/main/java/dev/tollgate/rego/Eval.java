@@ -778,6 +778,9 @@ final class Eval implements BuiltinContext {
         Value cur;
         int i = 0;
         if (head instanceof Var v && v.slot() == Compiler.DATA_SLOT) {
+          if (r.ruleNode() != null && masked == null) {
+            return lookupFrom(r.ruleNode(), path, r.ruleDepth());
+          }
           return dataLookup(path, 0);
         }
         cur = evalDet(head);
@@ -817,6 +820,31 @@ final class Eval implements BuiltinContext {
       }
       default -> throw new IllegalStateException("not deterministic: " + t);
     }
+  }
+
+  /** Single-valued walk from a rule node along the rest of a ground path. */
+  private Value lookupFrom(Node node, List<Term> path, int i) {
+    int n = path.size();
+    Value cur;
+    if (i < n && node.children.isEmpty() && node.complete.isEmpty() && node.defaultRule == null
+        && cache[node.id] == null && (node.objects.isEmpty() || singleSuffix(node))) {
+      Value key = evalDet(path.get(i));
+      if (key == null) {
+        return null;
+      }
+      cur = partialLookup(node, key);
+      i++;
+    } else {
+      cur = nodeDoc(node);
+    }
+    for (; i < n && cur != null; i++) {
+      Value key = evalDet(path.get(i));
+      if (key == null) {
+        return null;
+      }
+      cur = lookup(cur, key);
+    }
+    return cur;
   }
 
   /** Single-valued walk of {@code data} along ground path terms from index {@code from}. */
@@ -995,6 +1023,9 @@ final class Eval implements BuiltinContext {
     Term head = r.head();
     if (head instanceof Var v) {
       if (v.slot() == Compiler.DATA_SLOT) {
+        if (r.ruleNode() != null && masked == null) {
+          return walkData(r.ruleNode(), null, r.path(), r.ruleDepth(), k);
+        }
         return walkData(policy.root(), baseData, r.path(), 0, k);
       }
       if (v.slot() == Compiler.INPUT_SLOT) {
