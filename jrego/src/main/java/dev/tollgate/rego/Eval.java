@@ -1689,7 +1689,11 @@ final class Eval implements BuiltinContext {
         sb.append("<undefined>");
       } else {
         Value v = vals.get(0);
-        sb.append(v instanceof StringValue s ? s.value() : v.toJson());
+        if (v instanceof StringValue s) {
+          sb.append(s.value());
+        } else {
+          regoText(v, sb);
+        }
       }
     }
     print(sb.toString());
@@ -1715,6 +1719,47 @@ final class Eval implements BuiltinContext {
         throw error("eval_builtin_error", b.name() + ": " + e, loc);
       }
       return null;
+    }
+  }
+
+  /** A value as Rego source text, the way OPA's print shows it. */
+  static void regoText(Value v, StringBuilder sb) {
+    switch (v) {
+      case ArrayValue a -> {
+        sb.append('[');
+        for (int i = 0; i < a.size(); i++) {
+          sb.append(i > 0 ? ", " : "");
+          regoText(a.get(i), sb);
+        }
+        sb.append(']');
+      }
+      case SetValue s -> {
+        if (s.isEmpty()) {
+          sb.append("set()");
+          return;
+        }
+        sb.append('{');
+        boolean first = true;
+        for (Value x : s.sorted()) {
+          sb.append(first ? "" : ", ");
+          first = false;
+          regoText(x, sb);
+        }
+        sb.append('}');
+      }
+      case ObjectValue o -> {
+        sb.append('{');
+        boolean first = true;
+        for (Value k : o.sortedKeys()) {
+          sb.append(first ? "" : ", ");
+          first = false;
+          regoText(k, sb);
+          sb.append(": ");
+          regoText(o.get(k), sb);
+        }
+        sb.append('}');
+      }
+      default -> sb.append(v.toJson());
     }
   }
 
