@@ -182,6 +182,7 @@ final class Compiler {
       new RecursionCheck(this).run();
     }
     captured.clear();
+    markConstValued(root);
   }
 
   private CRule newRule(Rule r, Node n, Module m) {
@@ -199,6 +200,19 @@ final class Compiler {
       cur = ec;
     }
     return cr;
+  }
+
+  private static void markConstValued(Node n) {
+    boolean all = !n.funcs.isEmpty();
+    for (CRule f : n.funcs) {
+      for (CRule c = f; c != null; c = c.elseRule) {
+        all &= c.value instanceof Scalar;
+      }
+    }
+    n.constValued = all;
+    for (Node c : n.children.values()) {
+      markConstValued(c);
+    }
   }
 
   private boolean markBelow(Node n) {

@@ -731,7 +731,8 @@ final class Eval implements BuiltinContext {
       case Call c -> {
         Target tg = c.target();
         if (tg == null || tg.special() != Special.NONE || mocks != null || c.args().size() != tg.arity()
-            || (tg.builtin() != null && tg.builtin().relation())) {
+            || (tg.builtin() != null && tg.builtin().relation())
+            || (tg.func() != null && !tg.func().constValued && tg.func().funcs.size() > 1)) {
           return false;
         }
         List<Term> args = c.args();
@@ -1846,12 +1847,69 @@ final class Eval implements BuiltinContext {
   }
 
   /**
-   * Calls a user function. Every definition is evaluated before the caller continues, so
-   * definitions that disagree are reported as a conflict even when the caller needs one answer.
+   * Calls a user function. When every definition has a constant value, all of them are evaluated
+   * before the caller continues (so disagreeing definitions are a conflict). Otherwise each new
+   * result goes to the caller as soon as a definition produces it, and a caller that has its
+   * answer stops the remaining definitions, as OPA does.
    */
   private boolean callFunctionK(Node fn, Value[] args, Loc loc, VK k) {
-    Value r = callFunction(fn, args, loc);
-    return r != null && k.accept(r);
+    if (fn.constValued || fn.funcs.size() < 2) {
+      Value r = callFunction(fn, args, loc);
+      return r != null && k.accept(r);
+    }
+    enter(loc);
+    Value[] caller = frame;
+    CRule callerRule = current;
+    Value[] prev = new Value[1];
+    try {
+      for (CRule r : fn.funcs) {
+        for (CRule c = r; c != null; c = c.elseRule) {
+          Value[] callee = new Value[c.nslots];
+          frame = callee;
+          current = c;
+          boolean[] any = {false};
+          CRule cur = c;
+          boolean halt = unifyArgs(c.args, args, 0, () -> evalBody(cur.body, 0, () -> {
+            any[0] = true;
+            return evalTerm(cur.value, v -> {
+              if (prev[0] != null) {
+                if (!prev[0].equals(v)) {
+                  throw functionConflict(fn, cur);
+                }
+                return false;
+              }
+              prev[0] = v;
+              frame = caller;
+              current = callerRule;
+              depth--;
+              try {
+                return k.accept(v);
+              } finally {
+                depth++;
+                frame = callee;
+                current = cur;
+              }
+            });
+          }));
+          if (halt) {
+            return true;
+          }
+          if (any[0]) {
+            break;
+          }
+        }
+      }
+      return false;
+    } finally {
+      frame = caller;
+      current = callerRule;
+      depth--;
+    }
+  }
+
+  private static RegoEvalException functionConflict(Node fn, CRule r) {
+    return error("eval_conflict_error", "functions must not produce multiple outputs for same inputs: function "
+        + fn.pathString + " produced conflicting values for the same inputs", r.loc);
   }
 
   private boolean unifyArgs(Term[] params, Value[] args, int i, K k) {

@@ -31,6 +31,8 @@ final class Plan {
     RuleIndex setIndex;
     /** Whether the rules here are functions (including a default function). */
     boolean isFunction;
+    /** Whether every function definition (else branches included) has a constant value. */
+    boolean constValued;
     int funcArity = -1;
     /** Whether rules exist at or below this node. */
     boolean hasRulesBelow;
