@@ -1233,10 +1233,6 @@ final class Compiler {
       if (a.unifyA != null) {
         patternVars(a.unifyA, o);
         patternVars(a.unifyB, o);
-        BitSet pv = new BitSet();
-        patternVars(a.unifyA, pv);
-        patternVars(a.unifyB, pv);
-        pv.andNot(bound);
         if (!unifiable(a.unifyA, a.unifyB, bound)) {
           return false;
         }
