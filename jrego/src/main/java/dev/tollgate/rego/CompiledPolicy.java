@@ -58,7 +58,8 @@ public final class CompiledPolicy {
       throw new RegoCompileException(List.of(new RegoError("rego_compile_error", "module nesting too deep", "")));
     }
     if (!c.errors().isEmpty()) {
-      List<RegoError> sorted = new ArrayList<>(c.errors());
+      List<RegoError> sorted = new ArrayList<>(new java.util.LinkedHashSet<>(c.errors()));
+      sorted.sort(Comparator.comparing(RegoError::location, CompiledPolicy::compareLocations));
       throw new RegoCompileException(sorted);
     }
     RuleIndexer.index(c.root);
