@@ -166,6 +166,12 @@ final class Eval implements BuiltinContext {
     return dataLookup(path, 0);
   }
 
+  /** The same, starting from the rule node the path's prefix leads to. */
+  Value document(Node node, List<Term> path, int depth) {
+    frame = NO_SLOTS;
+    return lookupFrom(node, path, depth);
+  }
+
   // ---- errors and limits
 
   static RegoEvalException error(String code, String msg, Loc loc) {
@@ -717,6 +723,9 @@ final class Eval implements BuiltinContext {
         return v.slot() < 0 || frame[v.slot()] != null;
       }
       case Ref r -> {
+        if (r.ground()) {
+          return true;
+        }
         if (!det(r.head())) {
           return false;
         }
