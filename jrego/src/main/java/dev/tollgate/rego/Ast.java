@@ -35,8 +35,67 @@ final class Ast {
     }
   }
 
-  /** {@code head.path[0].path[1]...}; the head is a Var (data, input, a local) or any term. */
-  record Ref(Loc loc, Term head, List<Term> path) implements Term {}
+  /**
+   * {@code head.path[0].path[1]...}; the head is a Var (data, input, a local) or any term. For a
+   * reference into data whose constant prefix reaches rules, the compiler records that rule node
+   * and how many path segments lead to it, so evaluation need not walk the tree.
+   */
+  static final class Ref implements Term {
+    private final Loc loc;
+    private final Term head;
+    private final List<Term> path;
+    private final Plan.Node ruleNode;
+    private final int ruleDepth;
+    /** Rooted at input or data with only constant segments: always has at most one value. */
+    private final boolean ground;
+
+    Ref(Loc loc, Term head, List<Term> path, Plan.Node ruleNode, int ruleDepth) {
+      this.loc = loc;
+      this.head = head;
+      this.path = List.copyOf(path);
+      this.ruleNode = ruleNode;
+      this.ruleDepth = ruleDepth;
+      boolean g = head instanceof Var v && v.slot() < -1;
+      for (Term t : this.path) {
+        g &= t instanceof Scalar;
+      }
+      this.ground = g;
+    }
+
+    Ref(Loc loc, Term head, List<Term> path) {
+      this(loc, head, path, null, 0);
+    }
+
+    @Override
+    public Loc loc() {
+      return loc;
+    }
+
+    Term head() {
+      return head;
+    }
+
+    List<Term> path() {
+      return path;
+    }
+
+    Plan.Node ruleNode() {
+      return ruleNode;
+    }
+
+    int ruleDepth() {
+      return ruleDepth;
+    }
+
+    boolean ground() {
+      return ground;
+    }
+
+    @Override
+    public String toString() {
+      return "Ref[" + head + path + "]";
+    }
+  }
 
   record ArrayTerm(Loc loc, List<Term> items) implements Term {}
 

@@ -23,7 +23,7 @@ public final class CompiledPolicy {
   private final EvalLimits limits;
   private final Value runtime;
   private final List<RuleInfo> rules;
-  private final Map<String, List<Ast.Term>> pathCache = new ConcurrentHashMap<>();
+  private final Map<String, Ast.Ref> pathCache = new ConcurrentHashMap<>();
 
   private CompiledPolicy(Compiler compiler, Value baseData, EvalLimits limits, Value runtime, List<RuleInfo> rules,
       RegoSyntax syntax) {
@@ -58,7 +58,8 @@ public final class CompiledPolicy {
       throw new RegoCompileException(List.of(new RegoError("rego_compile_error", "module nesting too deep", "")));
     }
     if (!c.errors().isEmpty()) {
-      List<RegoError> sorted = new ArrayList<>(c.errors());
+      List<RegoError> sorted = new ArrayList<>(new java.util.LinkedHashSet<>(c.errors()));
+      sorted.sort(Comparator.comparing(RegoError::location, CompiledPolicy::compareLocations));
       throw new RegoCompileException(sorted);
     }
     RuleIndexer.index(c.root);
@@ -176,14 +177,36 @@ public final class CompiledPolicy {
    * (null for none).
    */
   public Value evaluateRule(String path, EvalOptions options, EvalListener listener) {
-    List<Ast.Term> p = pathCache.computeIfAbsent(path, CompiledPolicy::parsePath);
+    Ast.Ref ref = pathCache.computeIfAbsent(path, this::resolvePath);
     Eval e = new Eval(this, options);
     e.listener = listener;
     try {
-      return e.document(p);
+      return ref.ruleNode() != null ? e.document(ref.ruleNode(), ref.path(), ref.ruleDepth()) : e.document(ref.path());
     } catch (StackOverflowError so) {
       throw Eval.error("eval_cancel_error", "evaluation exceeded the stack depth", null);
     }
+  }
+
+  /** A data reference for a path, with the rule node its prefix reaches (if any). */
+  private Ast.Ref resolvePath(String path) {
+    List<Ast.Term> segs = parsePath(path);
+    Plan.Node n = compiler.root;
+    int depth = 0;
+    for (Ast.Term t : segs) {
+      if (n.hasRules()) {
+        break;
+      }
+      n = n.children.get(((Ast.Scalar) t).value());
+      if (n == null) {
+        break;
+      }
+      depth++;
+    }
+    Ast.Var data = new Ast.Var(null, "data", Compiler.DATA_SLOT);
+    if (n == null || !n.hasRules() || n.isFunction) {
+      return new Ast.Ref(null, data, segs);
+    }
+    return new Ast.Ref(null, data, segs, n, depth);
   }
 
   private static List<Ast.Term> parsePath(String path) {

@@ -182,6 +182,7 @@ final class Compiler {
       new RecursionCheck(this).run();
     }
     captured.clear();
+    markConstValued(root);
   }
 
   private CRule newRule(Rule r, Node n, Module m) {
@@ -199,6 +200,19 @@ final class Compiler {
       cur = ec;
     }
     return cr;
+  }
+
+  private static void markConstValued(Node n) {
+    boolean all = !n.funcs.isEmpty();
+    for (CRule f : n.funcs) {
+      for (CRule c = f; c != null; c = c.elseRule) {
+        all &= c.value instanceof Scalar;
+      }
+    }
+    n.constValued = all;
+    for (Node c : n.children.values()) {
+      markConstValued(c);
+    }
   }
 
   private boolean markBelow(Node n) {
@@ -813,9 +827,9 @@ final class Compiler {
         if (head instanceof Ref hr) {
           List<Term> full = new ArrayList<>(hr.path());
           full.addAll(path);
-          yield new Ref(r.loc(), hr.head(), full);
+          yield withRuleNode(new Ref(r.loc(), hr.head(), full));
         }
-        yield new Ref(r.loc(), head, path);
+        yield withRuleNode(new Ref(r.loc(), head, path));
       }
       case ArrayTerm a -> new ArrayTerm(a.loc(), a.items().stream().map(x -> resolve(ctx, s, x)).toList());
       case SetTerm a -> new SetTerm(a.loc(), a.items().stream().map(x -> resolve(ctx, s, x)).toList());
@@ -848,6 +862,29 @@ final class Compiler {
         yield out;
       }
     };
+  }
+
+  /** Records the rule node a data reference's constant prefix reaches, if any. */
+  private Ref withRuleNode(Ref r) {
+    if (!(r.head() instanceof Var v) || v.slot() != DATA_SLOT) {
+      return r;
+    }
+    Node n = root;
+    int depth = 0;
+    for (Term p : r.path()) {
+      if (n.hasRules() || !(p instanceof Scalar s)) {
+        break;
+      }
+      n = n.children.get(s.value());
+      if (n == null) {
+        return r;
+      }
+      depth++;
+    }
+    if (!n.hasRules() || n.isFunction) {
+      return r;
+    }
+    return new Ref(r.loc(), r.head(), r.path(), n, depth);
   }
 
   private static int fnArity(Node n) {
@@ -1196,10 +1233,6 @@ final class Compiler {
       if (a.unifyA != null) {
         patternVars(a.unifyA, o);
         patternVars(a.unifyB, o);
-        BitSet pv = new BitSet();
-        patternVars(a.unifyA, pv);
-        patternVars(a.unifyB, pv);
-        pv.andNot(bound);
         if (!unifiable(a.unifyA, a.unifyB, bound)) {
           return false;
         }
@@ -1267,7 +1300,8 @@ final class Compiler {
         captured.put(out, captured.get(cp));
         yield out;
       }
-      case Ref r -> new Ref(r.loc(), orderNested(ctx, r.head(), bound), r.path().stream().map(x -> orderNested(ctx, x, bound)).toList());
+      case Ref r -> new Ref(r.loc(), orderNested(ctx, r.head(), bound),
+          r.path().stream().map(x -> orderNested(ctx, x, bound)).toList(), r.ruleNode(), r.ruleDepth());
       case ArrayTerm a -> new ArrayTerm(a.loc(), a.items().stream().map(x -> orderNested(ctx, x, bound)).toList());
       case SetTerm a -> new SetTerm(a.loc(), a.items().stream().map(x -> orderNested(ctx, x, bound)).toList());
       case ObjectTerm o -> new ObjectTerm(o.loc(), o.keys().stream().map(x -> orderNested(ctx, x, bound)).toList(),

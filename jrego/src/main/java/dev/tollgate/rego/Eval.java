@@ -168,6 +168,12 @@ final class Eval implements BuiltinContext {
     return dataLookup(path, 0);
   }
 
+  /** The same, starting from the rule node the path's prefix leads to. */
+  Value document(Node node, List<Term> path, int depth) {
+    frame = NO_SLOTS;
+    return lookupFrom(node, path, depth);
+  }
+
   // ---- errors and limits
 
   static RegoEvalException error(String code, String msg, Loc loc) {
@@ -722,6 +728,9 @@ final class Eval implements BuiltinContext {
         return v.slot() < 0 || frame[v.slot()] != null;
       }
       case Ref r -> {
+        if (r.ground()) {
+          return true;
+        }
         if (!det(r.head())) {
           return false;
         }
@@ -736,7 +745,8 @@ final class Eval implements BuiltinContext {
       case Call c -> {
         Target tg = c.target();
         if (tg == null || tg.special() != Special.NONE || mocks != null || c.args().size() != tg.arity()
-            || (tg.builtin() != null && tg.builtin().relation())) {
+            || (tg.builtin() != null && tg.builtin().relation())
+            || (tg.func() != null && !tg.func().constValued && tg.func().funcs.size() > 1)) {
           return false;
         }
         List<Term> args = c.args();
@@ -783,6 +793,9 @@ final class Eval implements BuiltinContext {
         Value cur;
         int i = 0;
         if (head instanceof Var v && v.slot() == Compiler.DATA_SLOT) {
+          if (r.ruleNode() != null && masked == null) {
+            return lookupFrom(r.ruleNode(), path, r.ruleDepth());
+          }
           return dataLookup(path, 0);
         }
         cur = evalDet(head);
@@ -822,6 +835,31 @@ final class Eval implements BuiltinContext {
       }
       default -> throw new IllegalStateException("not deterministic: " + t);
     }
+  }
+
+  /** Single-valued walk from a rule node along the rest of a ground path. */
+  private Value lookupFrom(Node node, List<Term> path, int i) {
+    int n = path.size();
+    Value cur;
+    if (i < n && node.children.isEmpty() && node.complete.isEmpty() && node.defaultRule == null
+        && cache[node.id] == null && (node.objects.isEmpty() || singleSuffix(node))) {
+      Value key = evalDet(path.get(i));
+      if (key == null) {
+        return null;
+      }
+      cur = partialLookup(node, key);
+      i++;
+    } else {
+      cur = nodeDoc(node);
+    }
+    for (; i < n && cur != null; i++) {
+      Value key = evalDet(path.get(i));
+      if (key == null) {
+        return null;
+      }
+      cur = lookup(cur, key);
+    }
+    return cur;
   }
 
   /** Single-valued walk of {@code data} along ground path terms from index {@code from}. */
@@ -1000,6 +1038,9 @@ final class Eval implements BuiltinContext {
     Term head = r.head();
     if (head instanceof Var v) {
       if (v.slot() == Compiler.DATA_SLOT) {
+        if (r.ruleNode() != null && masked == null) {
+          return walkData(r.ruleNode(), null, r.path(), r.ruleDepth(), k);
+        }
         return walkData(policy.root(), baseData, r.path(), 0, k);
       }
       if (v.slot() == Compiler.INPUT_SLOT) {
@@ -1724,7 +1765,11 @@ final class Eval implements BuiltinContext {
         sb.append("<undefined>");
       } else {
         Value v = vals.get(0);
-        sb.append(v instanceof StringValue s ? s.value() : v.toJson());
+        if (v instanceof StringValue s) {
+          sb.append(s.value());
+        } else {
+          regoText(v, sb);
+        }
       }
     }
     print(sb.toString());
@@ -1750,6 +1795,47 @@ final class Eval implements BuiltinContext {
         throw error("eval_builtin_error", b.name() + ": " + e, loc);
       }
       return null;
+    }
+  }
+
+  /** A value as Rego source text, the way OPA's print shows it. */
+  static void regoText(Value v, StringBuilder sb) {
+    switch (v) {
+      case ArrayValue a -> {
+        sb.append('[');
+        for (int i = 0; i < a.size(); i++) {
+          sb.append(i > 0 ? ", " : "");
+          regoText(a.get(i), sb);
+        }
+        sb.append(']');
+      }
+      case SetValue s -> {
+        if (s.isEmpty()) {
+          sb.append("set()");
+          return;
+        }
+        sb.append('{');
+        boolean first = true;
+        for (Value x : s.sorted()) {
+          sb.append(first ? "" : ", ");
+          first = false;
+          regoText(x, sb);
+        }
+        sb.append('}');
+      }
+      case ObjectValue o -> {
+        sb.append('{');
+        boolean first = true;
+        for (Value k : o.sortedKeys()) {
+          sb.append(first ? "" : ", ");
+          first = false;
+          regoText(k, sb);
+          sb.append(": ");
+          regoText(o.get(k), sb);
+        }
+        sb.append('}');
+      }
+      default -> sb.append(v.toJson());
     }
   }
 
@@ -1841,12 +1927,69 @@ final class Eval implements BuiltinContext {
   }
 
   /**
-   * Calls a user function. Every definition is evaluated before the caller continues, so
-   * definitions that disagree are reported as a conflict even when the caller needs one answer.
+   * Calls a user function. When every definition has a constant value, all of them are evaluated
+   * before the caller continues (so disagreeing definitions are a conflict). Otherwise each new
+   * result goes to the caller as soon as a definition produces it, and a caller that has its
+   * answer stops the remaining definitions, as OPA does.
    */
   private boolean callFunctionK(Node fn, Value[] args, Loc loc, VK k) {
-    Value r = callFunction(fn, args, loc);
-    return r != null && k.accept(r);
+    if (fn.constValued || fn.funcs.size() < 2) {
+      Value r = callFunction(fn, args, loc);
+      return r != null && k.accept(r);
+    }
+    enter(loc);
+    Value[] caller = frame;
+    CRule callerRule = current;
+    Value[] prev = new Value[1];
+    try {
+      for (CRule r : fn.funcs) {
+        for (CRule c = r; c != null; c = c.elseRule) {
+          Value[] callee = new Value[c.nslots];
+          frame = callee;
+          current = c;
+          boolean[] any = {false};
+          CRule cur = c;
+          boolean halt = unifyArgs(c.args, args, 0, () -> evalBody(cur.body, 0, () -> {
+            any[0] = true;
+            return evalTerm(cur.value, v -> {
+              if (prev[0] != null) {
+                if (!prev[0].equals(v)) {
+                  throw functionConflict(fn, cur);
+                }
+                return false;
+              }
+              prev[0] = v;
+              frame = caller;
+              current = callerRule;
+              depth--;
+              try {
+                return k.accept(v);
+              } finally {
+                depth++;
+                frame = callee;
+                current = cur;
+              }
+            });
+          }));
+          if (halt) {
+            return true;
+          }
+          if (any[0]) {
+            break;
+          }
+        }
+      }
+      return false;
+    } finally {
+      frame = caller;
+      current = callerRule;
+      depth--;
+    }
+  }
+
+  private static RegoEvalException functionConflict(Node fn, CRule r) {
+    return error("eval_conflict_error", "functions must not produce multiple outputs for same inputs: function "
+        + fn.pathString + " produced conflicting values for the same inputs", r.loc);
   }
 
   private boolean unifyArgs(Term[] params, Value[] args, int i, K k) {

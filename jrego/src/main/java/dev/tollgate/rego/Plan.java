@@ -31,6 +31,8 @@ final class Plan {
     RuleIndex setIndex;
     /** Whether the rules here are functions (including a default function). */
     boolean isFunction;
+    /** Whether every function definition (else branches included) has a constant value. */
+    boolean constValued;
     int funcArity = -1;
     /** Whether rules exist at or below this node. */
     boolean hasRulesBelow;
@@ -95,6 +97,34 @@ final class Plan {
       this.loc = loc;
       this.node = node;
       this.pkg = pkg;
+    }
+
+    /** A copy whose body lacks expression {@code skip} (one a rule index has already decided). */
+    CRule without(int skip) {
+      CRule c = new CRule(kind, loc, node, pkg);
+      Expr[] b = new Expr[body.length - 1];
+      for (int i = 0, j = 0; i < body.length; i++) {
+        if (i != skip) {
+          b[j++] = body[i];
+        }
+      }
+      if (b.length == 0) {
+        b = new Expr[] {new Ast.TermExpr(loc, false, new Ast.Scalar(loc, dev.tollgate.rego.value.BooleanValue.TRUE), List.of())};
+      }
+      c.body = b;
+      c.key = key;
+      c.value = value;
+      c.suffix = suffix;
+      c.args = args;
+      c.nslots = nslots;
+      c.argCount = argCount;
+      c.slotNames = slotNames;
+      c.elseRule = elseRule;
+      c.isDefault = isDefault;
+      c.constValue = constValue;
+      c.annotations = annotations;
+      c.packageAnnotations = packageAnnotations;
+      return c;
     }
   }
 

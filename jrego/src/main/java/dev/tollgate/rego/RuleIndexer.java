@@ -40,7 +40,7 @@ final class RuleIndexer {
     }
   }
 
-  private record Test(String key, Term ref, Value value) {}
+  private record Test(String key, Term ref, Value value, int expr) {}
 
   static RuleIndex build(List<CRule> rules) {
     List<List<Test>> tests = new ArrayList<>();
@@ -69,10 +69,13 @@ final class RuleIndexer {
       return null;
     }
     Value[] ruleValue = new Value[rules.size()];
+    // indexed rules are visited only when the test holds, so their copies skip it
+    CRule[] indexed = new CRule[rules.size()];
     for (int i = 0; i < rules.size(); i++) {
       for (Test t : tests.get(i)) {
         if (t.key.equals(best)) {
           ruleValue[i] = t.value;
+          indexed[i] = rules.get(i).without(t.expr);
           break;
         }
       }
@@ -88,8 +91,10 @@ final class RuleIndexer {
     }
     for (Map.Entry<Value, List<CRule>> e : byValue.entrySet()) {
       for (int i = 0; i < rules.size(); i++) {
-        if (ruleValue[i] == null || ruleValue[i].equals(e.getKey())) {
+        if (ruleValue[i] == null) {
           e.getValue().add(rules.get(i));
+        } else if (ruleValue[i].equals(e.getKey())) {
+          e.getValue().add(indexed[i]);
         }
       }
     }
@@ -100,7 +105,8 @@ final class RuleIndexer {
 
   private static List<Test> tests(Expr[] body) {
     List<Test> out = new ArrayList<>();
-    for (Expr e : body) {
+    for (int i = 0; i < body.length; i++) {
+      Expr e = body[i];
       if (!(e instanceof TermExpr te) || te.negated() || !te.withs().isEmpty()) {
         continue;
       }
@@ -121,7 +127,7 @@ final class RuleIndexer {
       }
       String key = groundRefKey(a);
       if (key != null && b instanceof Scalar s) {
-        out.add(new Test(key, a, s.value()));
+        out.add(new Test(key, a, s.value(), i));
       }
     }
     return out;

@@ -187,11 +187,11 @@ class EngineTest {
 
   @Test
   void printGoesToTheSink() {
-    CompiledPolicy p = Rego.compiler().module("t.rego", "package t\np if print(\"hello\", input.x, input.nope)\n").compile();
+    CompiledPolicy p = Rego.compiler().module("t.rego", "package t\np if print(\"hello\", input.x, input.nope, {1}, {\"a\": set()})\n").compile();
     List<String> lines = new ArrayList<>();
     Value v = p.evaluateRule("data.t.p", EvalOptions.input(Json.parse("{\"x\":[1]}")).withPrintSink(lines::add));
     assertEquals(Value.of(true), v);
-    assertEquals(List.of("hello [1] <undefined>"), lines);
+    assertEquals(List.of("hello [1] <undefined> {1} {\"a\": set()}"), lines);
   }
 
   @Test

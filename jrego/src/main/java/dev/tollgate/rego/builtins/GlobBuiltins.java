@@ -51,7 +51,7 @@ final class GlobBuiltins {
   }
 
   static Pattern compile(String pattern, String delimiters) throws BuiltinException {
-    String key = delimiters + "\u0000" + pattern;
+    String key = delimiters.length() + ":" + delimiters + pattern;
     Object cached = CACHE.get(key);
     if (cached == null) {
       try {

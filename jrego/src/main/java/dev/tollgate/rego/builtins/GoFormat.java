@@ -33,6 +33,9 @@ final class GoFormat {
 
   private GoFormat() {}
 
+  /** A value of a named Go string type (json.Number, or a map printed as text) for %T. */
+  record Named(String typeName, String text) {}
+
   static String sprintf(String format, Object... args) {
     GoFormat f = new GoFormat();
     f.doPrintf(format, args);
@@ -118,7 +121,7 @@ final class GoFormat {
         }
       }
       // Precision.
-      if (i + 1 <= end && i < end && format.charAt(i) == '.') {
+      if (i < end && format.charAt(i) == '.') {
         i++;
         if (afterIndex) {
           goodArgNum = false;
@@ -136,15 +139,12 @@ final class GoFormat {
         if (i < end && format.charAt(i) == '*') {
           i++;
           Integer p = intFromArg(a, argNum);
-          if (p == null) {
+          // A negative precision makes no sense and is reported like a missing one.
+          if (p == null || p < 0) {
             buf.append("%!(BADPREC)");
           } else {
             prec = p;
             precPresent = true;
-            if (prec < 0) {
-              prec = 0;
-              precPresent = false;
-            }
           }
           argNum++;
           afterIndex = false;
@@ -200,6 +200,10 @@ final class GoFormat {
       for (int k = argNum; k < a.length; k++) {
         if (k > argNum) {
           buf.append(", ");
+        }
+        if (a[k] == null) {
+          buf.append("<nil>");
+          continue;
         }
         buf.append(typeName(a[k])).append('=');
         printArg(a[k], 'v');
@@ -265,6 +269,9 @@ final class GoFormat {
 
   static String typeName(Object arg) {
     return switch (arg) {
+      case null -> "<nil>";
+      case Named n -> n.typeName();
+      case Boolean b -> "bool";
       case Long l -> "int";
       case BigInteger b -> "*big.Int";
       case Double d -> "float64";
@@ -282,6 +289,21 @@ final class GoFormat {
       return;
     }
     switch (arg) {
+      case null -> {
+        if (verb == 'v') {
+          pad("<nil>");
+        } else {
+          buf.append("%!").appendCodePoint(verb).append("(<nil>)");
+        }
+      }
+      case Named n -> printString(n.text(), verb, arg);
+      case Boolean b -> {
+        if (verb == 't' || verb == 'v') {
+          pad(b.toString());
+        } else {
+          badVerb(verb, arg);
+        }
+      }
       case Long l -> printInteger(l, verb, arg);
       case BigInteger b -> printBigInt(b, verb);
       case Double d -> printFloat(d, verb, arg);
@@ -364,7 +386,7 @@ final class GoFormat {
       }
     }
     String d = u.toString(base);
-    if (digits == UPPER) {
+    if (digits.equals(UPPER)) {
       d = d.toUpperCase(java.util.Locale.ROOT);
     }
     StringBuilder sb = new StringBuilder();
@@ -411,10 +433,8 @@ final class GoFormat {
 
   private void fmtUnicode(long v) {
     StringBuilder sb = new StringBuilder("U+");
-    String hex = Long.toHexString(v).toUpperCase(java.util.Locale.ROOT);
-    if (v < 0) {
-      hex = Long.toUnsignedString(v, 16).toUpperCase(java.util.Locale.ROOT);
-    }
+    // Go formats the operand as an unsigned 64-bit value.
+    String hex = Long.toUnsignedString(v, 16).toUpperCase(java.util.Locale.ROOT);
     int precision = precPresent && prec > 4 ? prec : 4;
     if (hex.length() < precision) {
       sb.repeat('0', precision - hex.length());
@@ -775,7 +795,18 @@ final class GoFormat {
     }
 
     static Decimal shortest(double v) {
-      return v == 0 ? new Decimal("", 0) : of(new BigDecimal(Double.toString(v)));
+      if (v == 0) {
+        return new Decimal("", 0);
+      }
+      Decimal d = of(new BigDecimal(Double.toString(v)));
+      if (d.nd() == 2) {
+        // Java writes at least two digits; Go's shortest form may need only one (5e-324).
+        BigDecimal one = new BigDecimal(v).round(new MathContext(1, RoundingMode.HALF_EVEN));
+        if (Double.parseDouble(one.toString()) == v) {
+          return of(one);
+        }
+      }
+      return d;
     }
 
     static Decimal significant(double v, int n) {

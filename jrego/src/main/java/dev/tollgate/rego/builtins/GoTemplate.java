@@ -9,32 +9,39 @@ import dev.tollgate.rego.value.SetValue;
 import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code strings.render_template}: the commonly used part of Go's text/template, executed over
- * the variables as OPA hands them to Go (JSON-decoded, numbers kept as their text) with
- * {@code missingkey=error}. Supported: text and {@code {{pipeline}}} actions with {@code {{-}}
- * and {@code -}}} trimming, comments, fields ({@code .a.b}, {@code $x.a}), variables
- * ({@code :=}, {@code =}), literals, parenthesised pipelines, {@code |} chaining, {@code if /
- * else if / else}, {@code range} (with {@code $i, $v :=}, {@code else}, {@code break},
- * {@code continue}), {@code with}, and the functions {@code and or not len index eq ne lt le gt
- * ge print println printf}. {@code define}, {@code template} and {@code block} are rejected.
+ * {@code strings.render_template}: Go's text/template executed over the variables as OPA hands
+ * them to Go (JSON-decoded, numbers kept as json.Number text) with {@code missingkey=error}.
+ * Supported: text and {@code {{pipeline}}} actions with trim markers, comments, fields and
+ * chains, variables ({@code :=}, {@code =}) with Go's scoping, constants (strings, raw strings,
+ * characters, numbers with base prefixes), parenthesised pipelines, {@code |} chaining, {@code if
+ * / else if / else}, {@code range} (with {@code break}, {@code continue}, {@code else}), {@code
+ * with / else with}, {@code define}, {@code template}, {@code block}, and the predefined
+ * functions {@code and or not len index slice eq ne lt le gt ge print println printf html js
+ * urlquery} ({@code call} always fails: the data holds no functions). Error texts follow Go's.
  */
 final class GoTemplate {
   private static final String NAME = "template";
   /** Nesting of control structures and parentheses; keeps recursion within the stack. */
   private static final int MAX_DEPTH = 500;
+  /** text/template's predefined functions; those marked unsupported below fail when called. */
+  private static final java.util.Set<String> FUNCTIONS = java.util.Set.of(
+      "and", "call", "html", "index", "slice", "js", "len", "not", "or", "print", "printf",
+      "println", "urlquery", "eq", "ge", "gt", "le", "lt", "ne");
 
   private GoTemplate() {}
 
   static Value render(Value[] a) throws BuiltinException {
     String text = Args.string(a, 0);
     ObjectValue vars = Args.object(a, 1);
-    List<Node> nodes = new Parser(text).parseAll();
-    Exec exec = new Exec(text);
+    Parser parser = new Parser(text);
+    List<Node> nodes = parser.parseAll();
+    Exec exec = new Exec(text, parser.defined);
     exec.vars.add(new Var("$", toGo(vars)));
     try {
       exec.walkList(toGo(vars), nodes);
@@ -84,7 +91,7 @@ final class GoTemplate {
 
   // ---- syntax ----
 
-  sealed interface Node permits Text, Action, If, Range, With, Break, Continue {}
+  sealed interface Node permits Text, Action, If, Range, With, Break, Continue, Call {}
 
   record Text(String text) implements Node {}
 
@@ -100,6 +107,9 @@ final class GoTemplate {
 
   record Continue() implements Node {}
 
+  /** {@code {{template "name" pipeline}}}; the pipeline may be null. */
+  record Call(int pos, String name, Pipe pipe) implements Node {}
+
   record Pipe(int pos, List<String> decl, boolean assign, List<List<Operand>> cmds) {}
 
   sealed interface Operand permits Field, Variable, Dot, Literal, Ident, SubPipe {}
@@ -112,7 +122,8 @@ final class GoTemplate {
 
   record Dot() implements Operand {}
 
-  record Literal(Object value) implements Operand {}
+  /** A constant with the text it was written as. */
+  record Literal(int pos, Object value, String text) implements Operand {}
 
   record Ident(int pos, String name) implements Operand {}
 
@@ -126,6 +137,12 @@ final class GoTemplate {
     private List<Tok> toks;
     private int ti;
     private int depth;
+    /** How many {@code range} bodies enclose the current position. */
+    private int rangeDepth;
+    /** Variables in scope, innermost last; {@code $} always. */
+    private final List<String> scope = new ArrayList<>(List.of("$"));
+    /** Templates from {@code define} and {@code block}. */
+    final Map<String, List<Node>> defined = new HashMap<>();
 
     record Tok(String kind, String text, int pos) {}
 
@@ -183,10 +200,10 @@ final class GoTemplate {
             pos++;
           }
         }
-        String trimmed = body.strip();
-        if (trimmed.startsWith("/*")) {
-          if (!trimmed.endsWith("*/")) {
-            throw error(open, "unclosed comment");
+        // A comment must touch the delimiters (or their trim markers).
+        if (body.startsWith("/*")) {
+          if (!body.endsWith("*/")) {
+            throw error(open, "comment ends before closing delimiter");
           }
           continue;
         }
@@ -210,18 +227,51 @@ final class GoTemplate {
               out.add(control(first.text, first.pos));
               continue;
             }
-            case "break" -> {
-              expectEnd(1);
-              out.add(new Break());
+            case "break", "continue" -> {
+              if (toks.size() > 1) {
+                throw error(toks.get(1).pos, "unexpected \"" + toks.get(1).text + "\" in {{"
+                    + first.text + "}}");
+              }
+              if (rangeDepth == 0) {
+                throw error(first.pos, "{{" + first.text + "}} outside {{range}}");
+              }
+              out.add(first.text.equals("break") ? new Break() : new Continue());
               continue;
             }
-            case "continue" -> {
-              expectEnd(1);
-              out.add(new Continue());
+            case "template" -> {
+              out.add(templateCall(first));
               continue;
             }
-            case "define", "template", "block" ->
-                throw error(first.pos, "{{" + first.text + "}} is not supported");
+            case "define", "block" -> {
+              if (first.text.equals("define") && depth > 0) {
+                throw error(first.pos, "unexpected <define> in command");
+              }
+              Tok nameTok = toks.size() > 1 ? toks.get(1) : null;
+              if (nameTok == null || !nameTok.kind.equals("string")) {
+                throw error(first.pos, "unexpected " + (nameTok == null ? "\"}}\"" : "\"" + nameTok.text + "\"")
+                    + " in " + first.text + " clause");
+              }
+              Node call = first.text.equals("block") ? templateCall(first) : null;
+              List<String> outer = new ArrayList<>(scope);
+              scope.clear();
+              scope.add("$");
+              List<Node> definition = new ArrayList<>();
+              if (++depth > MAX_DEPTH) {
+                throw error(first.pos, "max nesting depth of " + MAX_DEPTH + " exceeded");
+              }
+              String stop = parseList(definition);
+              depth--;
+              scope.clear();
+              scope.addAll(outer);
+              if (!"end".equals(stop)) {
+                throw error(text.length(), stop == null ? "unexpected EOF" : "unexpected {{else}}");
+              }
+              defined.put(nameTok.text, definition);
+              if (call != null) {
+                out.add(call);
+              }
+              continue;
+            }
             default -> {}
           }
         }
@@ -230,6 +280,22 @@ final class GoTemplate {
         out.add(new Action(first.pos, p));
       }
       return null;
+    }
+
+    /** {@code template "name" [pipeline]}; for a block, the call part of it. */
+    private Node templateCall(Tok keyword) throws BuiltinException {
+      if (toks.size() < 2 || !toks.get(1).kind.equals("string")) {
+        throw error(keyword.pos, "unexpected " + (toks.size() < 2 ? "\"}}\"" : "\"" + toks.get(1).text + "\"")
+            + " in " + keyword.text + " clause");
+      }
+      Tok name = toks.get(1);
+      Pipe p = null;
+      if (toks.size() > 2) {
+        ti = 2;
+        p = pipeline(toks.get(2).pos, false);
+        expectEnd(ti);
+      }
+      return new Call(name.pos, name.text, p);
     }
 
     private void expectEnd(int at) throws BuiltinException {
@@ -243,11 +309,21 @@ final class GoTemplate {
       if (++depth > MAX_DEPTH) {
         throw error(at, "max nesting depth of " + MAX_DEPTH + " exceeded");
       }
+      int scopeMark = scope.size();
+      if (ti >= toks.size()) {
+        throw error(at, "missing value for " + kind);
+      }
       Pipe p = pipeline(at, true);
       expectEnd(ti);
       List<Node> body = new ArrayList<>();
       List<Node> otherwise = new ArrayList<>();
+      if (kind.equals("range")) {
+        rangeDepth++;
+      }
       String stop = parseList(body);
+      if (kind.equals("range")) {
+        rangeDepth--;
+      }
       if (stop == null) {
         throw error(text.length(), "unexpected EOF");
       }
@@ -256,18 +332,27 @@ final class GoTemplate {
         if (toks.size() > 1 && toks.get(1).kind.equals("ident")
             && (toks.get(1).text.equals("if") || toks.get(1).text.equals("with"))) {
           ti = 2;
+          truncateScope(scopeMark);
           otherwise.add(control(toks.get(1).text, toks.get(1).pos));
           depth--;
           return make(kind, p, body, otherwise);
         }
         expectEnd(1);
+        truncateScope(scopeMark);
         stop = parseList(otherwise);
         if (!"end".equals(stop)) {
           throw error(text.length(), stop == null ? "unexpected EOF" : "expected end; found {{else}}");
         }
       }
       depth--;
+      truncateScope(scopeMark);
       return make(kind, p, body, otherwise);
+    }
+
+    private void truncateScope(int mark) {
+      while (scope.size() > mark) {
+        scope.remove(scope.size() - 1);
+      }
     }
 
     private static Node make(String kind, Pipe p, List<Node> body, List<Node> otherwise) {
@@ -306,6 +391,9 @@ final class GoTemplate {
           cmd.add(operand());
         }
         if (cmd.isEmpty()) {
+          if (ti < toks.size() && toks.get(ti).kind.equals("rparen")) {
+            throw error(toks.get(ti).pos, "unexpected \")\" in command");
+          }
           throw error(at, "missing value for command");
         }
         cmds.add(cmd);
@@ -315,41 +403,63 @@ final class GoTemplate {
         }
         break;
       }
+      if (!decl.isEmpty()) {
+        for (String name : decl) {
+          if (assign) {
+            checkDeclared(name, at);
+          } else {
+            scope.add(name);
+          }
+        }
+      }
       return new Pipe(at, decl, assign, cmds);
+    }
+
+    private void checkDeclared(String name, int at) throws BuiltinException {
+      if (!scope.contains(name)) {
+        throw error(at, "undefined variable \"" + name + "\"");
+      }
     }
 
     private Operand operand() throws BuiltinException {
       Tok t = toks.get(ti++);
       switch (t.kind) {
         case "field" -> {
-          return new Field(t.pos, List.of(t.text.substring(1).split("\\.")));
+          // Go places a chain .a.b.c at its second segment.
+          int second = t.text.indexOf('.', 1);
+          return new Field(second < 0 ? t.pos : t.pos + second,
+              List.of(t.text.substring(1).split("\\.")));
         }
         case "dot" -> {
           return new Dot();
         }
         case "var" -> {
           String[] parts = t.text.split("\\.", -1);
-          return new Variable(t.pos, parts[0], List.of(parts).subList(1, parts.length));
+          checkDeclared(parts[0], t.pos);
+          int second = t.text.indexOf('.');
+          return new Variable(second < 0 ? t.pos : t.pos + second, parts[0],
+              List.of(parts).subList(1, parts.length));
         }
         case "string" -> {
-          return new Literal(t.text);
+          return new Literal(t.pos, t.text, GoFormat.sprintf("%q", t.text));
         }
         case "number" -> {
-          try {
-            return new Literal(Long.valueOf(t.text));
-          } catch (NumberFormatException e) {
-            return new Literal(Double.valueOf(t.text));
-          }
+          return number(t);
         }
-        case "float" -> {
-          return new Literal(Double.valueOf(t.text));
+        case "char" -> {
+          return new Literal(t.pos, (long) t.text.codePointAt(0), "'" + t.text + "'");
         }
         case "ident" -> {
           return switch (t.text) {
-            case "true" -> new Literal(Boolean.TRUE);
-            case "false" -> new Literal(Boolean.FALSE);
-            case "nil" -> throw error(t.pos, "nil is not a command");
-            default -> new Ident(t.pos, t.text);
+            case "true" -> new Literal(t.pos, Boolean.TRUE, "true");
+            case "false" -> new Literal(t.pos, Boolean.FALSE, "false");
+            case "nil" -> new Literal(t.pos, null, "nil");
+            default -> {
+              if (!FUNCTIONS.contains(t.text)) {
+                throw error(t.pos, "function \"" + t.text + "\" not defined");
+              }
+              yield new Ident(t.pos, t.text);
+            }
           };
         }
         case "lparen" -> {
@@ -373,17 +483,75 @@ final class GoTemplate {
       }
     }
 
-    private int findClose(int from) {
+    /** A number constant as Go's template parser reads it (base prefixes, floats, underscores). */
+    private Literal number(Tok t) throws BuiltinException {
+      String text = t.text;
+      String digits = text.replace("_", "");
+      boolean neg = digits.startsWith("-");
+      String body = digits.startsWith("-") || digits.startsWith("+") ? digits.substring(1) : digits;
+      boolean hex = body.length() > 1 && body.charAt(0) == '0' && "xX".indexOf(body.charAt(1)) >= 0;
+      if (!hex && body.matches(".*[.eEpP].*") || hex && body.matches(".*[.pP].*")) {
+        try {
+          double d = hex ? Double.parseDouble((neg ? "-" : "") + body) : Double.parseDouble(digits);
+          if (!Double.isInfinite(d) && !Double.isNaN(d)) {
+            return new Literal(t.pos, d, text);
+          }
+        } catch (NumberFormatException e) {
+          // falls through to the syntax error
+        }
+        throw error(t.pos, "bad number syntax: \"" + text + "\"");
+      }
+      int radix = 10;
+      String mag = body;
+      if (body.length() > 1 && body.charAt(0) == '0') {
+        char b = Character.toLowerCase(body.charAt(1));
+        if (b == 'x' || b == 'o' || b == 'b') {
+          radix = b == 'x' ? 16 : b == 'o' ? 8 : 2;
+          mag = body.substring(2);
+        } else {
+          radix = 8;
+          mag = body.substring(1);
+        }
+      }
+      java.math.BigInteger v;
+      try {
+        v = new java.math.BigInteger(mag, radix);
+      } catch (NumberFormatException e) {
+        throw error(t.pos, "bad number syntax: \"" + text + "\"");
+      }
+      if (neg) {
+        v = v.negate();
+      }
+      if (v.bitLength() < 64) {
+        return new Literal(t.pos, v.longValue(), text);
+      }
+      if (v.signum() > 0 && v.bitLength() <= 64) {
+        return new Literal(t.pos, v, text);
+      }
+      throw error(t.pos, "integer overflow: \"" + text + "\"");
+    }
+
+    private int findClose(int from) throws BuiltinException {
       int i = from;
       while (i < text.length()) {
         char c = text.charAt(i);
         if (c == '"' || c == '`' || c == '\'') {
           int j = i + 1;
           while (j < text.length() && text.charAt(j) != c) {
+            if (c != '`' && (text.charAt(j) == '\n')) {
+              break;
+            }
             if (c != '`' && text.charAt(j) == '\\') {
               j++;
             }
             j++;
+          }
+          if (j >= text.length() || text.charAt(j) != c) {
+            throw error(i, switch (c) {
+              case '"' -> "unterminated quoted string";
+              case '`' -> "unterminated raw quoted string";
+              default -> "unterminated character constant";
+            });
           }
           i = j + 1;
           continue;
@@ -422,6 +590,30 @@ final class GoTemplate {
         } else if (c == '=') {
           out.add(new Tok("assign", "=", at));
           i++;
+        } else if (c == '\'') {
+          int j = i + 1;
+          int cp;
+          if (j < body.length() && body.charAt(j) == '\\' && j + 1 < body.length()) {
+            char e = body.charAt(j + 1);
+            cp = switch (e) {
+              case 'n' -> '\n';
+              case 't' -> '\t';
+              case 'r' -> '\r';
+              case '0' -> 0;
+              default -> e;
+            };
+            j += 2;
+          } else if (j < body.length()) {
+            cp = body.codePointAt(j);
+            j += Character.charCount(cp);
+          } else {
+            throw error(at, "unterminated character constant");
+          }
+          if (j >= body.length() || body.charAt(j) != '\'') {
+            throw error(at, "malformed character constant");
+          }
+          out.add(new Tok("char", Character.toString(cp), at));
+          i = j + 1;
         } else if (c == '"') {
           int j = i + 1;
           StringBuilder sb = new StringBuilder();
@@ -470,13 +662,16 @@ final class GoTemplate {
               || body.charAt(j) == '.' || body.charAt(j) == '_')) {
             j++;
           }
-          String num = body.substring(i, j);
-          String kind = num.matches("[+-]?[0-9]+") ? "number"
-              : num.matches("[+-]?[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?") ? "float" : null;
-          if (kind == null) {
-            throw error(at, "bad number syntax: \"" + num + "\"");
+          // Exponent signs belong to the number: 1e-3.
+          while (j < body.length() && (body.charAt(j) == '+' || body.charAt(j) == '-')
+              && "eEpP".indexOf(body.charAt(j - 1)) >= 0) {
+            j++;
+            while (j < body.length() && (Character.isLetterOrDigit(body.charAt(j))
+                || body.charAt(j) == '.' || body.charAt(j) == '_')) {
+              j++;
+            }
           }
-          out.add(new Tok(kind, num, at));
+          out.add(new Tok("number", body.substring(i, j), at));
           i = j;
         } else if (isIdentChar(c)) {
           int j = i;
@@ -528,9 +723,13 @@ final class GoTemplate {
     private final String text;
     private final StringBuilder out = new StringBuilder();
     private final List<Var> vars = new ArrayList<>();
+    private final Map<String, List<Node>> defined;
+    private String current = NAME;
+    private int calls;
 
-    Exec(String text) {
+    Exec(String text, Map<String, List<Node>> defined) {
       this.text = text;
+      this.defined = defined;
     }
 
     private BuiltinException error(int pos, String context, String message) {
@@ -544,7 +743,7 @@ final class GoTemplate {
       }
       int col = lastNl < 0 ? pos : pos - lastNl - 1;
       return BuiltinException.failure("template: " + NAME + ":" + line + ":" + col
-          + ": executing \"" + NAME + "\" at <" + context + ">: " + message);
+          + ": executing \"" + current + "\" at <" + context + ">: " + message);
     }
 
     void walkList(Object dot, List<Node> nodes) throws BuiltinException {
@@ -583,6 +782,32 @@ final class GoTemplate {
           truncate(mark);
         }
         case Range r -> range(dot, r);
+        case Call c -> {
+          List<Node> body = defined.get(c.name());
+          String call = "{{template " + GoFormat.sprintf("%q", c.name())
+              + (c.pipe() == null ? "" : " " + describe(c.pipe())) + "}}";
+          if (body == null) {
+            throw error(c.pos(), call, "template " + GoFormat.sprintf("%q", c.name()) + " not defined");
+          }
+          if (++calls > MAX_DEPTH) {
+            throw error(c.pos(), call, "exceeded maximum template depth (" + MAX_DEPTH + ")");
+          }
+          Object arg = c.pipe() == null ? null : pipe(dot, c.pipe());
+          // A template sees only its own $ and variables.
+          List<Var> saved = new ArrayList<>(vars);
+          String savedName = current;
+          vars.clear();
+          vars.add(new Var("$", arg));
+          current = c.name();
+          try {
+            walkList(arg, body);
+          } finally {
+            vars.clear();
+            vars.addAll(saved);
+            current = savedName;
+            calls--;
+          }
+        }
         case Break b -> throw new Loop(true);
         case Continue c -> throw new Loop(false);
       }
@@ -610,7 +835,8 @@ final class GoTemplate {
           items.add(new Object[] {i, i});
         }
       } else if (v != null) {
-        throw error(p.pos(), "range", "range can't iterate over " + print(v, false));
+        throw error(posOf(p.cmds().get(0).get(0)), describe(p), "range can't iterate over "
+            + print(v, false));
       }
       for (Object[] item : items) {
         int inner = vars.size();
@@ -674,9 +900,16 @@ final class GoTemplate {
         if (piped != null) {
           args.add(piped[0]);
         }
-        return call(id, args);
+        return call(id, args, describe(cmd));
+      }
+      if (head instanceof Literal l && l.value() == null) {
+        throw error(posOf(head), "nil", "nil is not a command");
       }
       if (cmd.size() > 1 || piped != null) {
+        if (head instanceof Field f) {
+          throw error(posOf(head), describe(head), f.names().get(f.names().size() - 1)
+              + " is not a method but has arguments");
+        }
         throw error(posOf(head), describe(head), "can't give argument to non-function "
             + describe(head));
       }
@@ -688,9 +921,35 @@ final class GoTemplate {
         case Field f -> f.pos();
         case Variable v -> v.pos();
         case Ident i -> i.pos();
+        case Literal l -> l.pos();
         case SubPipe s -> s.pipe().pos();
         default -> 0;
       };
+    }
+
+    private static String describe(Pipe p) {
+      StringBuilder sb = new StringBuilder();
+      for (String d : p.decl()) {
+        sb.append(sb.isEmpty() ? "" : ", ").append(d);
+      }
+      if (!p.decl().isEmpty()) {
+        sb.append(p.assign() ? " = " : " := ");
+      }
+      for (int i = 0; i < p.cmds().size(); i++) {
+        if (i > 0) {
+          sb.append(" | ");
+        }
+        sb.append(describe(p.cmds().get(i)));
+      }
+      return sb.toString();
+    }
+
+    private static String describe(List<Operand> cmd) {
+      StringBuilder sb = new StringBuilder();
+      for (Operand o : cmd) {
+        sb.append(sb.isEmpty() ? "" : " ").append(describe(o));
+      }
+      return sb.toString();
     }
 
     private static String describe(Operand o) {
@@ -698,9 +957,10 @@ final class GoTemplate {
         case Field f -> "." + String.join(".", f.names());
         case Variable v -> v.names().isEmpty() ? v.name() : v.name() + "." + String.join(".", v.names());
         case Dot d -> ".";
-        case Literal l -> l.value() instanceof String s ? GoFormat.sprintf("%q", s) : String.valueOf(l.value());
+        case Literal l -> l.text();
         case Ident i -> i.name();
-        case SubPipe s -> "(...)";
+        case SubPipe s -> "(" + describe(s.pipe()) + ")"
+            + (s.names().isEmpty() ? "" : "." + String.join(".", s.names()));
       };
     }
 
@@ -708,13 +968,13 @@ final class GoTemplate {
       return switch (o) {
         case Dot d -> dot;
         case Literal l -> l.value();
-        case Field f -> fields(f.pos(), dot, f.names(), "");
+        case Field f -> fields(f.pos(), dot, f.names(), "", false);
         case Variable v -> {
           Object base = lookupVar(v);
-          yield fields(v.pos(), base, v.names(), v.name());
+          yield fields(v.pos(), base, v.names(), v.name(), true);
         }
-        case SubPipe s -> fields(s.pipe().pos(), pipe(dot, s.pipe()), s.names(), "(...)");
-        case Ident i -> call(i, List.of());
+        case SubPipe s -> fields(s.pipe().pos(), pipe(dot, s.pipe()), s.names(), describe(s), true);
+        case Ident i -> call(i, List.of(), i.name());
       };
     }
 
@@ -727,32 +987,43 @@ final class GoTemplate {
       throw error(v.pos(), v.name(), "undefined variable: " + v.name());
     }
 
-    private Object fields(int pos, Object base, List<String> names, String start)
+    /**
+     * Field lookups along a chain; errors name the whole chain. A variable's own value has its
+     * concrete type, values looked up from maps are interface {} as in Go.
+     */
+    private Object fields(int pos, Object base, List<String> names, String start, boolean concrete)
         throws BuiltinException {
       Object cur = base;
-      StringBuilder ctx = new StringBuilder(start);
+      String ctx = start;
       for (String name : names) {
-        ctx.append('.').append(name);
+        ctx = ctx + "." + name;
+      }
+      if (start.startsWith("(")) {
+        ctx = start;
+      }
+      boolean first = true;
+      for (String name : names) {
         if (cur instanceof Map<?, ?> map) {
           if (!map.containsKey(name)) {
-            throw error(pos, ctx.toString(), "map has no entry for key \"" + name + "\"");
+            throw error(pos, ctx, "map has no entry for key \"" + name + "\"");
           }
           cur = map.get(name);
         } else if (cur == null) {
-          throw error(pos, ctx.toString(), "nil pointer evaluating interface {}." + name);
+          throw error(pos, ctx, "nil pointer evaluating interface {}." + name);
         } else {
-          throw error(pos, ctx.toString(), "can't evaluate field " + name + " in type " + typeName(cur));
+          throw error(pos, ctx, "can't evaluate field " + name + " in type "
+              + (first && concrete ? typeName(cur) : "interface {}"));
         }
+        first = false;
       }
       return cur;
     }
 
-    private Object call(Ident id, List<Object> args) throws BuiltinException {
-      String ctx = id.name();
+    private Object call(Ident id, List<Object> args, String ctx) throws BuiltinException {
       switch (id.name()) {
         case "and", "or" -> {
           if (args.isEmpty()) {
-            throw error(id.pos(), ctx, "wrong number of args for " + id.name() + ": want at least 1 got 0");
+            throw error(id.pos(), id.name(), "wrong number of args for " + id.name() + ": want at least 1 got 0");
           }
           for (Object x : args) {
             if (truth(x) != id.name().equals("and")) {
@@ -779,27 +1050,39 @@ final class GoTemplate {
         }
         case "index" -> {
           if (args.isEmpty()) {
-            throw error(id.pos(), ctx, "wrong number of args for index: want at least 1 got 0");
+            throw error(id.pos(), id.name(), "wrong number of args for index: want at least 1 got 0");
           }
           Object cur = args.get(0);
           for (int i = 1; i < args.size(); i++) {
             Object k = args.get(i);
-            if (cur instanceof List<?> l && k instanceof Long n) {
-              if (n < 0 || n >= l.size()) {
+            if (cur instanceof List<?> || cur instanceof String) {
+              if (!(k instanceof Long n)) {
+                throw error(id.pos(), ctx, "error calling index: cannot index slice/array with type "
+                    + typeName(k));
+              }
+              int size = cur instanceof List<?> l ? l.size() : utf8((String) cur).length;
+              if (n < 0 || n >= size) {
                 throw error(id.pos(), ctx, "error calling index: index out of range: " + n);
               }
-              cur = l.get(n.intValue());
-            } else if (cur instanceof Map<?, ?> m && k instanceof String s) {
-              cur = m.get(s);
+              cur = cur instanceof List<?> l ? l.get(n.intValue())
+                  : (long) (utf8((String) cur)[n.intValue()] & 0xFF);
+            } else if (cur instanceof Map<?, ?> m) {
+              if (!(k instanceof String key)) {
+                throw error(id.pos(), ctx, "error calling index: value has type " + typeName(k)
+                    + "; should be string");
+              }
+              cur = m.get(key);
+            } else if (cur == null) {
+              throw error(id.pos(), ctx, "error calling index: index of untyped nil");
             } else {
-              throw error(id.pos(), ctx, "error calling index: cannot index " + typeName(cur)
-                  + " with " + typeName(k));
+              throw error(id.pos(), ctx, "error calling index: can't index item of type "
+                  + typeName(cur));
             }
           }
           return cur;
         }
         case "eq", "ne", "lt", "le", "gt", "ge" -> {
-          return compare(id, args);
+          return compare(id, args, ctx);
         }
         case "print", "println" -> {
           StringBuilder sb = new StringBuilder();
@@ -824,13 +1107,137 @@ final class GoTemplate {
           Object[] rest = new Object[args.size() - 1];
           for (int i = 1; i < args.size(); i++) {
             Object x = args.get(i);
-            rest[i - 1] = x instanceof Long || x instanceof Double || x instanceof String ? x
-                : print(x, false);
+            rest[i - 1] = switch (x) {
+              case JsonNumber n -> new GoFormat.Named("json.Number", n.text());
+              case List<?> l -> new GoFormat.Named("[]interface {}", print(l, false));
+              case Map<?, ?> m -> new GoFormat.Named("map[string]interface {}", print(m, false));
+              case null, default -> x;
+            };
           }
           return GoFormat.sprintf(f, rest);
         }
-        default -> throw error(id.pos(), ctx, "function \"" + id.name() + "\" not defined");
+        case "html", "js", "urlquery" -> {
+          // These take the text fmt.Sprint gives their arguments.
+          String text = args.size() == 1 && args.get(0) instanceof String str ? str
+              : sprint(args);
+          return switch (id.name()) {
+            case "html" -> htmlEscape(text);
+            case "js" -> jsEscape(text);
+            default -> UrlQueryBuiltins.escape(text);
+          };
+        }
+        case "slice" -> {
+          return slice(id, args, ctx);
+        }
+        default -> {
+          // "call": the variables hold no functions, only JSON data.
+          Object fn = args.isEmpty() ? null : args.get(0);
+          throw error(id.pos(), ctx, "error calling call: non-function of type " + typeName(fn));
+        }
       }
+    }
+
+    private static byte[] utf8(String s) {
+      return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** fmt.Sprint: a space between operands when neither is a string. */
+    private static String sprint(List<Object> args) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < args.size(); i++) {
+        boolean isString = args.get(i) instanceof String || args.get(i) instanceof JsonNumber;
+        boolean prevString = i > 0
+            && (args.get(i - 1) instanceof String || args.get(i - 1) instanceof JsonNumber);
+        if (i > 0 && !isString && !prevString) {
+          sb.append(' ');
+        }
+        sb.append(print(args.get(i), false));
+      }
+      return sb.toString();
+    }
+
+    /** text/template's HTMLEscapeString. */
+    private static String htmlEscape(String s) {
+      StringBuilder sb = new StringBuilder(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case 0 -> sb.append('\uFFFD');
+          case '"' -> sb.append("&#34;");
+          case '\'' -> sb.append("&#39;");
+          case '&' -> sb.append("&amp;");
+          case '<' -> sb.append("&lt;");
+          case '>' -> sb.append("&gt;");
+          default -> sb.append(c);
+        }
+      }
+      return sb.toString();
+    }
+
+    /** text/template's JSEscapeString. */
+    private static String jsEscape(String s) {
+      StringBuilder sb = new StringBuilder(s.length());
+      for (int i = 0; i < s.length(); ) {
+        int c = s.codePointAt(i);
+        i += Character.charCount(c);
+        switch (c) {
+          case '\\' -> sb.append("\\\\");
+          case '\'' -> sb.append("\\'");
+          case '"' -> sb.append("\\\"");
+          case '<' -> sb.append("\\u003C");
+          case '>' -> sb.append("\\u003E");
+          case '&' -> sb.append("\\u0026");
+          case '=' -> sb.append("\\u003D");
+          default -> {
+            if (c < ' ' || (c >= 0x80 && !GoFormat.isPrint(c))) {
+              sb.append(String.format("\\u%04X", c));
+            } else {
+              sb.appendCodePoint(c);
+            }
+          }
+        }
+      }
+      return sb.toString();
+    }
+
+    /** {@code slice x 1 2}: strings by bytes, lists by elements. */
+    private Object slice(Ident id, List<Object> args, String ctx) throws BuiltinException {
+      if (args.isEmpty()) {
+        throw error(id.pos(), id.name(), "wrong number of args for slice: want at least 1 got 0");
+      }
+      Object x = args.get(0);
+      if (args.size() > 4 || (x instanceof String && args.size() > 3)) {
+        throw error(id.pos(), ctx, "error calling slice: too many slice indexes: " + (args.size() - 1));
+      }
+      int len;
+      if (x instanceof String str) {
+        len = utf8(str).length;
+      } else if (x instanceof List<?> l) {
+        len = l.size();
+      } else {
+        throw error(id.pos(), ctx, "error calling slice: can't slice item of type " + typeName(x));
+      }
+      long[] idx = {0, len, len};
+      for (int i = 1; i < args.size(); i++) {
+        if (!(args.get(i) instanceof Long n)) {
+          throw error(id.pos(), ctx, "error calling slice: cannot index slice/array with type "
+              + typeName(args.get(i)));
+        }
+        if (n < 0 || n > len) {
+          throw error(id.pos(), ctx, "error calling slice: index out of range: " + n);
+        }
+        idx[i - 1] = n;
+      }
+      if (idx[0] > idx[1]) {
+        throw error(id.pos(), ctx, "error calling slice: invalid slice index: " + idx[0] + " > "
+            + idx[1]);
+      }
+      if (x instanceof String str) {
+        byte[] b = utf8(str);
+        return new String(b, (int) idx[0], (int) (idx[1] - idx[0]),
+            java.nio.charset.StandardCharsets.UTF_8);
+      }
+      return new ArrayList<>(((List<?>) x).subList((int) idx[0], (int) idx[1]));
     }
 
     private void arity(Ident id, List<Object> args, int n) throws BuiltinException {
@@ -840,55 +1247,99 @@ final class GoTemplate {
       }
     }
 
-    private Object compare(Ident id, List<Object> args) throws BuiltinException {
+    private Object compare(Ident id, List<Object> args, String ctx) throws BuiltinException {
       String op = id.name();
-      if (args.size() < 2 || (!op.equals("eq") && args.size() != 2)) {
-        throw error(id.pos(), op, "wrong number of args for " + op + ": want 2 got " + args.size());
-      }
-      Object a = args.get(0);
-      for (int i = 1; i < args.size(); i++) {
-        Object b = args.get(i);
-        int c = compareBasic(id, a, b, op.equals("eq") || op.equals("ne"));
-        boolean r = switch (op) {
-          case "eq" -> c == 0;
-          case "ne" -> c != 0;
-          case "lt" -> c < 0;
-          case "le" -> c <= 0;
-          case "gt" -> c > 0;
-          default -> c >= 0;
-        };
-        if (op.equals("eq")) {
-          if (r) {
+      if (op.equals("eq")) {
+        if (args.isEmpty()) {
+          throw error(id.pos(), id.name(), "wrong number of args for eq: want at least 1 got 0");
+        }
+        if (args.size() == 1) {
+          throw error(id.pos(), ctx, "error calling eq: missing argument for comparison");
+        }
+        for (int i = 1; i < args.size(); i++) {
+          if (equal(id, ctx, args.get(0), args.get(i))) {
             return true;
           }
-          continue;
         }
-        return r;
+        return false;
       }
-      return false;
+      if (args.size() != 2) {
+        throw error(id.pos(), id.name(), "wrong number of args for " + op + ": want 2 got " + args.size());
+      }
+      if (op.equals("ne")) {
+        return !equal(id, ctx, args.get(0), args.get(1));
+      }
+      int c = order(id, ctx, args.get(0), args.get(1));
+      return switch (op) {
+        case "lt" -> c < 0;
+        case "le" -> c <= 0;
+        case "gt" -> c > 0;
+        default -> c >= 0;
+      };
     }
 
-    /** Go's basic comparison: strings (json.Number included), integers, floats, booleans. */
-    private int compareBasic(Ident id, Object a, Object b, boolean equality)
-        throws BuiltinException {
-      Object x = a instanceof JsonNumber n ? n.text() : a;
-      Object y = b instanceof JsonNumber n ? n.text() : b;
-      if (x instanceof String s && y instanceof String t) {
-        return UrlQueryBuiltins.compareCodePoints(s, t);
+    /** Go's basic kinds: json.Number is a string. */
+    private static String kind(Object v) {
+      return switch (v) {
+        case null -> "nil";
+        case String s -> "string";
+        case JsonNumber n -> "string";
+        case Boolean b -> "bool";
+        case Long l -> "int";
+        case java.math.BigInteger b -> "uint";
+        case Double d -> "float";
+        default -> "other";
+      };
+    }
+
+    private static Object basic(Object v) {
+      return v instanceof JsonNumber n ? n.text() : v;
+    }
+
+    private boolean equal(Ident id, String ctx, Object a, Object b) throws BuiltinException {
+      String ka = kind(a);
+      String kb = kind(b);
+      if (!ka.equals(kb)) {
+        if (a == null || b == null) {
+          return false;
+        }
+        if (isInteger(a) && isInteger(b)) {
+          return integer(a).equals(integer(b));
+        }
+        throw error(id.pos(), ctx, "error calling " + id.name() + ": incompatible types for comparison");
       }
-      if (x instanceof Long s && y instanceof Long t) {
-        return Long.compare(s, t);
+      if (ka.equals("other")) {
+        throw error(id.pos(), ctx, "error calling " + id.name() + ": non-comparable types");
       }
-      if (x instanceof Number s && y instanceof Number t) {
-        return Double.compare(s.doubleValue(), t.doubleValue());
+      return java.util.Objects.equals(basic(a), basic(b));
+    }
+
+    private int order(Ident id, String ctx, Object a, Object b) throws BuiltinException {
+      String ka = kind(a);
+      String kb = kind(b);
+      if (ka.equals("nil") || ka.equals("other") || ka.equals("bool")
+          || kb.equals("nil") || kb.equals("other") || kb.equals("bool")) {
+        throw error(id.pos(), ctx, "error calling " + id.name() + ": invalid type for comparison");
       }
-      if (x instanceof Boolean s && y instanceof Boolean t && equality) {
-        return s.equals(t) ? 0 : 1;
+      if (!ka.equals(kb)) {
+        if (isInteger(a) && isInteger(b)) {
+          return integer(a).compareTo(integer(b));
+        }
+        throw error(id.pos(), ctx, "error calling " + id.name() + ": incompatible types for comparison");
       }
-      if (x == null || y == null || x instanceof Map || x instanceof List) {
-        throw error(id.pos(), id.name(), "error calling " + id.name() + ": invalid type for comparison");
-      }
-      throw error(id.pos(), id.name(), "error calling " + id.name() + ": incompatible types for comparison");
+      return switch (ka) {
+        case "string" -> UrlQueryBuiltins.compareCodePoints((String) basic(a), (String) basic(b));
+        case "float" -> Double.compare((Double) a, (Double) b);
+        default -> integer(a).compareTo(integer(b));
+      };
+    }
+
+    private static boolean isInteger(Object v) {
+      return v instanceof Long || v instanceof java.math.BigInteger;
+    }
+
+    private static java.math.BigInteger integer(Object v) {
+      return v instanceof Long l ? java.math.BigInteger.valueOf(l) : (java.math.BigInteger) v;
     }
 
     private static boolean truth(Object v) {
@@ -912,6 +1363,7 @@ final class GoTemplate {
         case JsonNumber n -> "json.Number";
         case Boolean b -> "bool";
         case Long l -> "int";
+        case java.math.BigInteger b -> "uint64";
         case Double d -> "float64";
         case List<?> l -> "[]interface {}";
         case Map<?, ?> m -> "map[string]interface {}";

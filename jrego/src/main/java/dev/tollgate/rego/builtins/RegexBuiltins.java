@@ -173,9 +173,12 @@ final class RegexBuiltins {
           sb.append(src, m.start(num), m.end(num));
         }
       } else {
-        Integer g = re.namedGroups().get(name);
-        if (g != null && m.start(g) >= 0) {
-          sb.append(src, m.start(g), m.end(g));
+        // The first group of that name that took part in the match, as in Go.
+        for (int g : groupsNamed(re, name)) {
+          if (m.start(g) >= 0) {
+            sb.append(src, m.start(g), m.end(g));
+            break;
+          }
         }
       }
     }
@@ -239,11 +242,7 @@ final class RegexBuiltins {
   static Pattern compile(String pattern) throws BuiltinException {
     Object cached = CACHE.get(pattern);
     if (cached == null) {
-      try {
-        cached = Pattern.compile(pattern);
-      } catch (PatternSyntaxException e) {
-        cached = goError(pattern, e);
-      }
+      cached = compileUncached(pattern);
       if (CACHE.size() >= CACHE_LIMIT) {
         CACHE.clear();
       }
@@ -253,6 +252,111 @@ final class RegexBuiltins {
       throw BuiltinException.failure(message);
     }
     return (Pattern) cached;
+  }
+
+  private static Object compileUncached(String pattern) {
+    try {
+      return Pattern.compile(pattern);
+    } catch (PatternSyntaxException e) {
+      if ("duplicate capture group name".equals(e.getDescription())) {
+        // Go allows a name on several groups; RE2/J does not, so the repeats get unique names.
+        String renamed = renameDuplicateGroups(pattern);
+        if (renamed != null) {
+          try {
+            return Pattern.compile(renamed);
+          } catch (PatternSyntaxException again) {
+            return goError(renamed, again);
+          }
+        }
+      }
+      return goError(pattern, e);
+    }
+  }
+
+  /** Marks a renamed duplicate: the original name, this separator, a counter. */
+  private static final String DUPLICATE = "__dup";
+
+  /** Group indexes carrying {@code name} (before any renaming), in order. */
+  private static List<Integer> groupsNamed(Pattern re, String name) {
+    List<Integer> out = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : re.namedGroups().entrySet()) {
+      String n = e.getKey();
+      int cut = n.indexOf(DUPLICATE);
+      if ((cut < 0 ? n : n.substring(0, cut)).equals(name)) {
+        out.add(e.getValue());
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * Gives repeated group names ({@code (?P<n>..)} or {@code (?<n>..)}) unique ones, skipping
+   * escapes, {@code \Q...\E} and character classes; null when nothing was renamed.
+   */
+  static String renameDuplicateGroups(String p) {
+    StringBuilder out = new StringBuilder(p.length() + 16);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    int counter = 0;
+    boolean changed = false;
+    int i = 0;
+    while (i < p.length()) {
+      char c = p.charAt(i);
+      if (c == '\\') {
+        if (p.startsWith("\\Q", i)) {
+          int end = p.indexOf("\\E", i + 2);
+          int stop = end < 0 ? p.length() : end + 2;
+          out.append(p, i, stop);
+          i = stop;
+        } else {
+          int stop = Math.min(p.length(), i + 2);
+          out.append(p, i, stop);
+          i = stop;
+        }
+      } else if (c == '[') {
+        int j = i + 1;
+        if (j < p.length() && p.charAt(j) == '^') {
+          j++;
+        }
+        if (j < p.length() && p.charAt(j) == ']') {
+          j++;
+        }
+        while (j < p.length() && p.charAt(j) != ']') {
+          if (p.charAt(j) == '\\') {
+            j++;
+          } else if (p.startsWith("[:", j)) {
+            int close = p.indexOf(":]", j + 2);
+            if (close > 0) {
+              j = close + 1;
+            }
+          }
+          j++;
+        }
+        int stop = Math.min(p.length(), j + 1);
+        out.append(p, i, stop);
+        i = stop;
+      } else if (p.startsWith("(?P<", i) || p.startsWith("(?<", i)) {
+        int nameStart = i + (p.charAt(i + 2) == 'P' ? 4 : 3);
+        int close = p.indexOf('>', nameStart);
+        if (close < 0) {
+          out.append(p, i, p.length());
+          break;
+        }
+        String name = p.substring(nameStart, close);
+        out.append(p, i, nameStart);
+        if (seen.add(name)) {
+          out.append(name);
+        } else {
+          out.append(name).append(DUPLICATE).append(++counter);
+          changed = true;
+        }
+        i = close;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return changed ? out.toString() : null;
   }
 
   private static String goError(String pattern, PatternSyntaxException e) {

@@ -10,8 +10,9 @@ final class Runtime {
   static void register(BuiltinRegistry.Builder r) {
     r.add(new Builtin("time.now_ns", 0, false, true, (c, a) -> NumberValue.of(c.nowNanos())));
     r.add(new Builtin("opa.runtime", 0, false, true, (c, a) -> c.runtime()));
+    // jrego records no evaluation traces, so a trace note only has its operand checked
     r.function("trace", 1, (c, a) -> {
-      c.print(Args.string(a, 0));
+      Args.string(a, 0);
       return BooleanValue.TRUE;
     });
   }

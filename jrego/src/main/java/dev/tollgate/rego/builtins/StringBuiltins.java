@@ -9,7 +9,6 @@ import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,9 +21,12 @@ final class StringBuiltins {
 
   static void register(BuiltinRegistry.Builder r) {
     r.function("concat", 2, (ctx, a) -> concat(a));
-    r.function("contains", 2, (ctx, a) -> BooleanValue.of(Args.string(a, 0).contains(Args.string(a, 1))));
-    r.function("startswith", 2, (ctx, a) -> BooleanValue.of(Args.string(a, 0).startsWith(Args.string(a, 1))));
-    r.function("endswith", 2, (ctx, a) -> BooleanValue.of(Args.string(a, 0).endsWith(Args.string(a, 1))));
+    r.function("contains", 2,
+        (ctx, a) -> BooleanValue.of(Args.string(a, 0).contains(Args.string(a, 1))));
+    r.function("startswith", 2,
+        (ctx, a) -> BooleanValue.of(Args.string(a, 0).startsWith(Args.string(a, 1))));
+    r.function("endswith", 2,
+        (ctx, a) -> BooleanValue.of(Args.string(a, 0).endsWith(Args.string(a, 1))));
     r.function("format_int", 2, (ctx, a) -> formatInt(a));
     r.function("indexof", 2, (ctx, a) -> indexOf(a));
     r.function("indexof_n", 2, (ctx, a) -> indexOfN(a));
@@ -35,9 +37,12 @@ final class StringBuiltins {
     r.function("strings.split_n", 3, (ctx, a) -> splitN(a));
     r.function("sprintf", 2, (ctx, a) -> sprintf(a));
     r.function("substring", 3, (ctx, a) -> substring(a));
-    r.function("trim", 2, (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), true, true)));
-    r.function("trim_left", 2, (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), true, false)));
-    r.function("trim_right", 2, (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), false, true)));
+    r.function("trim", 2,
+        (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), true, true)));
+    r.function("trim_left", 2,
+        (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), true, false)));
+    r.function("trim_right", 2,
+        (ctx, a) -> StringValue.of(trim(Args.string(a, 0), Args.string(a, 1), false, true)));
     r.function("trim_prefix", 2, (ctx, a) -> trimPrefix(a));
     r.function("trim_suffix", 2, (ctx, a) -> trimSuffix(a));
     r.function("trim_space", 1, (ctx, a) -> StringValue.of(trimSpace(Args.string(a, 0))));
@@ -95,8 +100,10 @@ final class StringBuiltins {
     } else {
       throw BuiltinException.typeError("operand 2 must be one of {2, 8, 10, 16}");
     }
-    // Go's big.Float.Int truncates toward zero.
-    BigInteger i = n.toBigDecimal().setScale(0, RoundingMode.DOWN).toBigInteger();
+    // OPA converts through a 64-bit big.Float unless the value is a Go int: large integers
+    // lose their low digits, fractions are truncated toward zero.
+    BigInteger i = n.isLong() && n.isInteger() ? BigInteger.valueOf(n.longValue())
+        : UnitsBuiltins.GoFloat64.bytes(n.toBigDecimal(), BigInteger.ONE);
     return StringValue.of(i.toString(radix));
   }
 

@@ -3,6 +3,7 @@ package dev.tollgate.rego.builtins;
 import dev.tollgate.rego.value.NumberValue;
 import dev.tollgate.rego.value.Value;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
@@ -120,15 +121,89 @@ final class UnitsBuiltins {
     if (n == null) {
       throw fail("units.parse_bytes", "could not parse byte amount to a number");
     }
-    BigDecimal total = n.multiply(factor);
-    if (total.signum() == 0) {
-      return NumberValue.ZERO;
+    return NumberValue.of(GoFloat64.bytes(n, factor.toBigIntegerExact()));
+  }
+
+  /**
+   * The arithmetic of units.parse_bytes: Go's big.Float at its default 64-bit precision. The
+   * amount is rounded to 64 bits as big.Float.SetString does (with 5^n computed at 128 bits, as
+   * Go does), multiplied by the unit with rounding to 64 bits, then truncated to an integer.
+   */
+  static final class GoFloat64 {
+    private static final int PREC = 64;
+
+    private GoFloat64() {}
+
+    /** mant * 2^exp. */
+    record BinFloat(BigInteger mant, long exp) {}
+
+    static BigInteger bytes(BigDecimal amount, BigInteger unit) {
+      if (amount.signum() == 0) {
+        return BigInteger.ZERO;
+      }
+      BigInteger u = amount.unscaledValue().abs();
+      long k = -(long) amount.scale();
+      BinFloat x;
+      if (k == 0) {
+        x = round(u, BigInteger.ONE, 0, PREC);
+      } else {
+        BinFloat p = pow5(Math.abs(k));
+        x = k > 0
+            ? round(u.multiply(p.mant()), BigInteger.ONE, p.exp() + k, PREC)
+            : round(u, p.mant(), k - p.exp(), PREC);
+      }
+      BinFloat total = round(x.mant().multiply(unit), BigInteger.ONE, x.exp(), PREC);
+      BigInteger whole = total.exp() >= 0
+          ? total.mant().shiftLeft((int) total.exp())
+          : total.exp() <= -PREC ? BigInteger.ZERO : total.mant().shiftRight((int) -total.exp());
+      return amount.signum() < 0 ? whole.negate() : whole;
     }
-    BigDecimal stripped = total.stripTrailingZeros();
-    if (stripped.precision() - stripped.scale() <= 0) {
-      return NumberValue.ZERO; // |total| < 1 truncates to zero
+
+    /** 5^n the way big.Float.pow5 computes it for a 128-bit result. */
+    private static BinFloat pow5(long n) {
+      if (n <= 27) {
+        return new BinFloat(BigInteger.valueOf(5).pow((int) n), 0);
+      }
+      BinFloat z = new BinFloat(BigInteger.valueOf(5).pow(27), 0);
+      BinFloat f = new BinFloat(BigInteger.valueOf(5), 0);
+      n -= 27;
+      while (n > 0) {
+        if ((n & 1) != 0) {
+          z = round(z.mant().multiply(f.mant()), BigInteger.ONE, z.exp() + f.exp(), PREC + 64);
+        }
+        f = round(f.mant().multiply(f.mant()), BigInteger.ONE, 2 * f.exp(), PREC + 128);
+        n >>= 1;
+      }
+      return z;
     }
-    return NumberValue.of(stripped.scale() <= 0 ? stripped : total.setScale(0, RoundingMode.DOWN));
+
+    /** num / den * 2^exp rounded to {@code prec} bits, half to even. */
+    static BinFloat round(BigInteger num, BigInteger den, long exp, int prec) {
+      long shift = prec - (num.bitLength() - den.bitLength());
+      while (true) {
+        BigInteger n = shift >= 0 ? num.shiftLeft((int) shift) : num;
+        BigInteger d = shift >= 0 ? den : den.shiftLeft((int) -shift);
+        BigInteger[] qr = n.divideAndRemainder(d);
+        BigInteger q = qr[0];
+        if (q.bitLength() > prec) {
+          shift--;
+          continue;
+        }
+        if (q.bitLength() < prec) {
+          shift++;
+          continue;
+        }
+        int half = qr[1].shiftLeft(1).compareTo(d);
+        if (half > 0 || (half == 0 && q.testBit(0))) {
+          q = q.add(BigInteger.ONE);
+          if (q.bitLength() > prec) {
+            q = q.shiftRight(1);
+            shift--;
+          }
+        }
+        return new BinFloat(q, exp - shift);
+      }
+    }
   }
 
   private static BuiltinException fail(String name, String message) {

@@ -83,9 +83,22 @@ final class UuidBuiltins {
   }
 
   private static int hexByte(byte hi, byte lo) {
-    int h = Character.digit(hi, 16);
-    int l = Character.digit(lo, 16);
-    return h < 0 || l < 0 || hi > 'f' || lo > 'f' ? -1 : h << 4 | l;
+    int h = hexDigit(hi);
+    int l = hexDigit(lo);
+    return h < 0 || l < 0 ? -1 : h << 4 | l;
+  }
+
+  private static int hexDigit(byte b) {
+    if (b >= '0' && b <= '9') {
+      return b - '0';
+    }
+    if (b >= 'a' && b <= 'f') {
+      return b - 'a' + 10;
+    }
+    if (b >= 'A' && b <= 'F') {
+      return b - 'A' + 10;
+    }
+    return -1;
   }
 
   private static Value parse(String text) {
@@ -99,8 +112,10 @@ final class UuidBuiltins {
         .put("variant", variant(u[8] & 0xFF));
     if (version == 1 || version == 2) {
       long time = u32(u, 0) | (long) u16(u, 4) << 32 | (long) (u16(u, 6) & 0xFFF) << 48;
-      b.put("time", NumberValue.of(java.math.BigInteger.valueOf(time - GREGORIAN_TO_UNIX)
-          .multiply(java.math.BigInteger.valueOf(100))));
+      // Go's int64 arithmetic, wrapping around for times before 1970 exactly as OPA does.
+      long since = time - GREGORIAN_TO_UNIX;
+      long nanos = (since % 10_000_000L) * 100;
+      b.put("time", NumberValue.of(since / 10_000_000L * 1_000_000_000L + nanos));
       StringBuilder node = new StringBuilder(macKind(u[10] & 0xFF)).append(':');
       node.append(HexFormat.of().formatHex(u, 10, 16));
       b.put("nodeid", node.toString());

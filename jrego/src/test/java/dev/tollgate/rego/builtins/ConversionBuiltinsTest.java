@@ -44,6 +44,9 @@ class ConversionBuiltinsTest {
       units.parse_bytes | ["4.1Mi"]       | 4299161
       units.parse_bytes | ["1.5KiB"]      | 1536
       units.parse_bytes | ["2.9"]         | 2
+      units.parse_bytes | ["520.2865t"]   | 520286499999999
+      units.parse_bytes | ["1e60ei"]      | 1152921504606846975999277606394385120373829995141978586587115327908186968555520
+      units.parse_bytes | ["-0.5k"]       | -500
       units.parse_bytes | ["128Gi"]       | 137438953472
       units.parse_bytes | ["GB"]          | !fail: units.parse_bytes error: no byte amount provided
       units.parse_bytes | [".5.2"]        | !fail: units.parse_bytes error: could not parse byte amount to a number
@@ -110,6 +113,10 @@ class ConversionBuiltinsTest {
       uuid.parse        | ["e1e4bc3451d44f6b86cecf0d5e8a6a70"] | {"version": 4, "variant": "RFC4122"}
       uuid.parse        | ["C232AB00-9414-11EC-B3C8-9F6BDECED846"] | {"version": 1, "variant": "RFC4122", "time": 1645557742000000000, "nodeid": "local:multicast:9f6bdeced846", "clocksequence": 13256}
       uuid.parse        | ["000003e8-9414-21ec-b302-0242ac120002"] | {"version": 2, "variant": "RFC4122", "time": 1645557416190052000, "nodeid": "local:unicast:0242ac120002", "clocksequence": 13058, "id": 1000, "domain": "Org"}
+      uuid.parse        | ["000003e8-9414-21ec-b301-0342ac120002"] | {"version": 2, "variant": "RFC4122", "time": 1645557416190052000, "nodeid": "local:multicast:0342ac120002", "clocksequence": 13057, "id": 1000, "domain": "Group"}
+      uuid.parse        | ["00000001-0000-1000-8000-0242ac120002"] | {"version": 1, "variant": "RFC4122", "time": 6227451273709551716, "nodeid": "local:unicast:0242ac120002", "clocksequence": 0}
+      uuid.parse        | ["e1e4bc34-51d4-4f6b-e6ce-cf0d5e8a6a70"] | {"version": 4, "variant": "Future"}
+      uuid.parse        | ["[e1e4bc34-51d4-4f6b-86ce-cf0d5e8a6a70]"] | {"version": 4, "variant": "RFC4122"}
       uuid.parse        | ["not-a-uuid"]            | undefined
       uuid.parse        | ["e1e4bc34-51d4-4f6b-86ce-cf0d5e8a6a7g"] | undefined
       uuid.parse        | [1]                       | !type: operand 1 must be string but got number

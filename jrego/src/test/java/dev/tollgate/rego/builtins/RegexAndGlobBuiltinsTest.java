@@ -42,6 +42,10 @@ class RegexAndGlobBuiltinsTest {
       regex.replace  | ["ab", "a", "$$"]                         | "$b"
       regex.replace  | ["ab", "a", "$"]                          | "$b"
       regex.replace  | ["aaa", "^a", "b"]                        | "baa"
+      regex.replace  | ["ab", "(?P<n>x)?(?P<n>a)", "[${n}]"]     | "[a]b"
+      regex.replace  | ["ab", "(?P<n>a)(?P<n>b)", "[$n]"]        | "[a]"
+      regex.replace  | ["(?P<n>a", "\\\\Q(?P<n>\\\\E(?P<n>a)", "[$n]"] | "[a]"
+      regex.find_all_string_submatch_n | ["(?P<n>a)(?P<n>b)", "ab", -1] | [["ab", "a", "b"]]
       regex.template_match | ["urn:foo:{.*}", "urn:foo:bar:baz", "{", "}"] | true
       regex.template_match | ["urn:foo:<[0-9]{2}>", "urn:foo:123", "<", ">"] | false
       regex.template_match | ["urn:foo:<[0-9]{2}>", "urn:foo:12", "<", ">"]  | true

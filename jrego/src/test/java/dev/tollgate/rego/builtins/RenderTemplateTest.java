@@ -31,13 +31,28 @@ class RenderTemplateTest {
       {{(index .list 0).name}}                   | {"list": [{"name": "n"}]}     | "n"
       {{if lt 1 2}}lt{{end}} {{if eq .n "5"}}num-is-text{{end}} | {"n": 5}         | "lt num-is-text"
       {{.missing}}                               | {}                            | !fail: template: template:1:2: executing "template" at <.missing>: map has no entry for key "missing"
-      {{.a.b}}                                   | {"a": "s"}                    | !fail: can't evaluate field b in type string
+      {{.a.b}}                                   | {"a": "s"}                    | !fail: can't evaluate field b in type interface {}
       {{.a                                       | {}                            | !fail: template: template:1: unclosed action
       {{if .a}}x                                 | {"a": 1}                      | !fail: unexpected EOF
       {{nope 1}}                                 | {}                            | !fail: function "nope" not defined
       {{eq .a 1}}                                | {"a": "1"}                    | !fail: incompatible types for comparison
-      {{template "x"}}                           | {}                            | !fail: is not supported
-      {{99999999999999999999}}                   | {}                            | "1e+20"
+      {{template "x"}}                           | {}                            | !fail: template: template:1:11: executing "template" at <{{template "x"}}>: template "x" not defined
+      {{define "x"}}[{{.}}]{{end}}{{template "x" .n}} | {"n": 1}                 | "[1]"
+      {{block "b" .u}}{{.name}}{{end}}           | {"u": {"name": "ann"}}        | "ann"
+      {{99999999999999999999}}                   | {}                            | !fail: template: template:1: integer overflow: "99999999999999999999"
+      {{1.5}} {{-2}} {{0x10}} {{1e3}} {{07}} {{'a'}} | {}                        | "1.5 -2 16 1000 7 97"
+      {{printf "%T %T %T %d" .n .l .b .b}}       | {"n": 1, "l": [], "b": true}  | "json.Number []interface {} bool %!d(bool=true)"
+      {{html "<a href='x'>"}} {{urlquery "a b&c"}} {{js "it's <b>"}} | {}       | "&lt;a href=&#39;x&#39;&gt; a+b%26c it\\\\'s \\\\u003Cb\\\\u003E"
+      {{slice "abcd" 1 3}} {{slice .l 1}}        | {"l": [1, 2, 3]}              | "bc [2 3]"
+      {{eq .nil .nil}} {{eq .nil 1}}             | {"nil": null}                 | "true false"
+      {{lt true false}}                          | {}                            | !fail: error calling lt: invalid type for comparison
+      {{ne 1 1 1}}                               | {}                            | !fail: executing "template" at <ne>: wrong number of args for ne: want 2 got 3
+      {{$y}}                                     | {}                            | !fail: template: template:1: undefined variable "$y"
+      {{range $i, $v := .l}}{{end}}{{$i}}        | {"l": []}                     | !fail: undefined variable "$i"
+      {{break}}                                  | {}                            | !fail: template: template:1: {{break}} outside {{range}}
+      {{"unterminated}}                          | {}                            | !fail: template: template:1: unterminated quoted string
+      {{.n.x.y}}                                 | {"n": 1}                      | !fail: template: template:1:4: executing "template" at <.n.x.y>: can't evaluate field x in type interface {}
+      {{index .m 1}}                             | {"m": {}}                     | !fail: error calling index: value has type int; should be string
       """)
   void renders(String template, String vars, String expected) throws BuiltinException {
     check(template, vars, expected);

@@ -31,7 +31,10 @@ class StringBuiltinsTest {
       format_int        | [3.1, 10]                          | "3"
       format_int        | [10, 2]                            | "1010"
       format_int        | [64, 8]                            | "100"
-      format_int        | [123456789123456789123, 16]        | "6b14e9f9b0df36a83"
+      format_int        | [123456789123456789123, 16]        | "6b14e9f9b0df36a80"
+      format_int        | [-123456789123456789123, 10]       | "-123456789123456789120"
+      format_int        | [18446744073709551615.9, 2]        | "10000000000000000000000000000000000000000000000000000000000000000"
+      format_int        | [9223372036854775807, 10]          | "9223372036854775807"
       format_int        | [4.1, 199]                         | !type: operand 2 must be one of {2, 8, 10, 16}
       format_int        | ["4", 10]                          | !type: operand 1 must be number but got string
       indexof           | ["abcdefgh", "cde"]                | 2
