@@ -103,7 +103,7 @@ final class RateLimitHarness implements AutoCloseable {
         Files.writeString(file, text);
     }
 
-    private static Engines engines() {
+    static Engines engines() {
         return Engines.of(new TestEngine(Map.of("bank-a", RateLimitHarness::bankA, "bank-b", RateLimitHarness::bankB,
                 "bank-c", input -> new EvalResult.Defined(JSON.getNodeFactory().booleanNode(true)))));
     }
