@@ -66,8 +66,10 @@ public final class Tollgate implements AutoCloseable {
         try {
             this.decisionLog = DecisionLog.open(config.decisionLog());
         } catch (IOException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
             throw new UncheckedIOException("decision_log.output: cannot open " + config.decisionLog().file()
-                    .map(Object::toString).orElse("stdout") + ": " + e.getMessage(), e);
+                    .map(Object::toString).orElse("stdout") + " (" + why + ")", e);
         }
         try {
             this.rateLimiter = RateLimiter.builder().ticker(ticker).redis(config.redis().orElse(null)).build();
