@@ -59,7 +59,12 @@ public final class CheckMetrics implements MetricSource {
     public void recordCheck(String tenant, boolean allowed, String reason, long durationNanos) {
         Series s = series(tenant);
         String r = reasons.contains(reason) ? reason : OTHER_REASON;
-        (allowed ? s.allowedByReason : s.deniedByReason).computeIfAbsent(r, k -> new LongAdder()).increment();
+        ConcurrentHashMap<String, LongAdder> byReason = allowed ? s.allowedByReason : s.deniedByReason;
+        LongAdder n = byReason.get(r); // get first: computeIfAbsent may lock the bin even when present
+        if (n == null) {
+            n = byReason.computeIfAbsent(r, k -> new LongAdder());
+        }
+        n.increment();
         s.duration.record(durationNanos);
         if (evalErrorReasons.contains(reason)) {
             s.evalErrors.increment();
