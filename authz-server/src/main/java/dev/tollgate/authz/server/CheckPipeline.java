@@ -84,7 +84,11 @@ public final class CheckPipeline {
         long start = System.nanoTime();
         Outcome o = decide(request, peerCertificate);
         long nanos = System.nanoTime() - start;
-        observer.checked(request, o, startMillis, nanos);
+        try {
+            observer.checked(request, o, startMillis, nanos);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "check " + o.decisionId() + ": telemetry failed", e);
+        }
         return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), identityValue(o.identity()),
                 responseHeaders);
     }

@@ -121,6 +121,24 @@ class RateLimitCheckTest {
     }
 
     @Test
+    void aDenyByAnEarlierStageIsNotCountedByTheLimiter() throws Exception {
+        DecisionStage blocker = (ctx, d) -> ctx.request().getAttributes().getRequest().getHttp().getPath()
+                .equals("/blocked") ? d.deniedBy(new dev.tollgate.authz.decision.Reason("blocked", 403), "no") : d;
+        try (RateLimitHarness staged = new RateLimitHarness(root.resolve("policies"), InProcessServerTest.config(root),
+                List.of(blocker))) {
+            for (int i = 0; i < 5; i++) {
+                assertDenied(staged.authz.check(request(TELLER, BANK_A, "GET", "/blocked")), "blocked", 403);
+            }
+            assertAllowed(staged.authz.check(request(TELLER, BANK_A, "GET", "/accounts")));
+            assertAllowed(staged.authz.check(request(TELLER, BANK_A, "GET", "/accounts")));
+            assertDenied(staged.authz.check(request(TELLER, BANK_A, "GET", "/accounts")), "rate_limited", 429);
+            String metrics = staged.tollgate.metrics().scrape();
+            assertTrue(metrics.contains(
+                    "tollgate_checks_total{tenant=\"bank-a\",decision=\"deny\",reason=\"other\"} 5\n"), metrics);
+        }
+    }
+
+    @Test
     void thePolicyChoosesTheKeyAndTierAndCallersSharingTheKeyShareTheBucket() {
         CheckResponse first = check(AUDITOR, BANK_A, "GET", "/policy-limit");
         assertAllowed(first);

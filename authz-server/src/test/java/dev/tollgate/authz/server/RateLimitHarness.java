@@ -48,8 +48,12 @@ final class RateLimitHarness implements AutoCloseable {
     final AuthorizationGrpc.AuthorizationBlockingStub authz;
 
     RateLimitHarness(Path policies, ServerConfig config) throws IOException {
+        this(policies, config, List.of());
+    }
+
+    RateLimitHarness(Path policies, ServerConfig config, List<DecisionStage> stages) throws IOException {
         Ticker ticker = nanos::get;
-        tollgate = new Tollgate(config.withPoliciesDir(policies), engines(), List.of(), ticker);
+        tollgate = new Tollgate(config.withPoliciesDir(policies), engines(), stages, ticker);
         tollgate.loadTenants();
         String name = InProcessServerBuilder.generateName();
         InProcessServerBuilder b = InProcessServerBuilder.forName(name);
