@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve envoy.service.auth.v3.Authorization/Check over gRPC, with gRPC health and "
-                + "reflection, and /health and /ready over HTTP.",
+                + "reflection, and /health, /ready and /metrics over HTTP.",
                 "Settings come from the embedded defaults, then --config FILE, then these flags."})
 final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -36,7 +36,7 @@ final class ServeCommand implements Callable<Integer> {
     Integer grpcPort;
 
     @Option(names = "--admin-port", paramLabel = "N",
-            description = "HTTP admin port for /health and /ready; 0 picks a free port (default: 8181).")
+            description = "HTTP admin port for /health, /ready and /metrics; 0 picks a free port (default: 8181).")
     Integer adminPort;
 
     @Option(names = "--bind", paramLabel = "ADDRESS",

@@ -149,4 +149,22 @@ final class ConfigTree {
     String originOf(String key) {
         return find(key).origin();
     }
+
+    /** A fraction from 0 to 1 (integers 0 and 1 included). */
+    double fraction(String key) {
+        Found f = find(key);
+        if (!f.node().isNumber() || f.node().asDouble() < 0 || f.node().asDouble() > 1) {
+            throw bad(f, key, "a number from 0 to 1");
+        }
+        return f.node().asDouble();
+    }
+
+    /** The raw value of a key whose shape another parser checks, with the file it came from. */
+    record Raw(JsonNode node, String origin) {
+    }
+
+    Raw raw(String key) {
+        Found f = find(key);
+        return new Raw(f.node(), f.origin());
+    }
 }

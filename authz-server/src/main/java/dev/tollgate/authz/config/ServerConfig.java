@@ -8,6 +8,9 @@ import dev.tollgate.authz.decision.ResponseHeaders;
 import dev.tollgate.authz.identity.IdentityPolicy;
 import dev.tollgate.authz.identity.IdentitySource;
 import dev.tollgate.authz.input.InputOptions;
+import dev.tollgate.authz.ratelimit.RateLimitConfigException;
+import dev.tollgate.authz.ratelimit.RedisSettings;
+import dev.tollgate.authz.telemetry.DecisionLogSettings;
 import dev.tollgate.authz.tenant.TenantRouting;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,11 +23,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The whole server configuration: embedded defaults, overridden by a config file, then by flags. */
+/**
+ * The whole server configuration: embedded defaults, overridden by a config file, then by flags.
+ *
+ * @param redis       shared rate-limit counters ({@code rate_limits.redis}); empty when not configured
+ * @param decisionLog {@code decision_log}
+ */
 public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInboundMetadataBytes,
                            Duration shutdownGrace, Tls tls, Listener admin, Path policiesDir,
                            IdentityPolicy identity, TenantRouting tenancy, InputOptions input, int maxHeaderBytes,
-                           ResponseHeaders responseHeaders, int wasmPoolSize, Duration wasmBorrowTimeout) {
+                           ResponseHeaders responseHeaders, int wasmPoolSize, Duration wasmBorrowTimeout,
+                           Optional<RedisSettings> redis, DecisionLogSettings decisionLog) {
 
     public record Listener(String address, int port) {
     }
@@ -68,7 +77,8 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 throw new ConfigException(origin + ": cannot read (" + e.getMessage() + ")");
             }
         }
-        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts"));
+        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts",
+                "rate_limits.redis"));
         return from(t);
     }
 
@@ -111,7 +121,35 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 t.integer("input.max_header_bytes", 1024, Integer.MAX_VALUE),
                 new ResponseHeaders(t.string("response.reason_header"), t.string("response.decision_id_header")),
                 t.integer("wasm.pool_size", 1, 1024),
-                Duration.ofMillis(t.integer("wasm.borrow_timeout_ms", 1, 600_000)));
+                Duration.ofMillis(t.integer("wasm.borrow_timeout_ms", 1, 600_000)),
+                redis(t), decisionLog(t));
+    }
+
+    private static Optional<RedisSettings> redis(ConfigTree t) {
+        ConfigTree.Raw raw = t.raw("rate_limits.redis");
+        if (raw.node().isNull()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RedisSettings.parse(raw.node(), raw.origin() + ": rate_limits"));
+        } catch (RateLimitConfigException e) {
+            throw new ConfigException(String.join("; ", e.problems()));
+        }
+    }
+
+    private static DecisionLogSettings decisionLog(ConfigTree t) {
+        ConfigTree.Raw output = t.raw("decision_log.output");
+        String text;
+        if (output.node().isBoolean() && !output.node().booleanValue()) {
+            text = "off"; // YAML 1.1 reads an unquoted off as false
+        } else if (output.node().isTextual() && !output.node().textValue().isBlank()) {
+            text = output.node().textValue();
+        } else {
+            throw new ConfigException(output.origin() + ": key 'decision_log.output' must be \"off\", stdout or a"
+                    + " file path, got " + output.node());
+        }
+        return DecisionLogSettings.of(text, t.fraction("decision_log.sample_allowed"),
+                t.integer("decision_log.queue_size", 1, 10_000_000));
     }
 
     static void checkTls(Tls tls, String origin) {
@@ -125,32 +163,50 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
 
     public ServerConfig withGrpc(Listener l) {
         return new ServerConfig(l, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
-                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog);
     }
 
     public ServerConfig withAdmin(Listener l) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, l,
-                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog);
     }
 
     public ServerConfig withPoliciesDir(Path dir) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
-                dir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                dir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog);
     }
 
     public ServerConfig withTls(Tls newTls) {
         checkTls(newTls, "command line");
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, newTls, admin,
-                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog);
     }
 
     public ServerConfig withIdentity(IdentityPolicy newIdentity) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
-                policiesDir, newIdentity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                policiesDir, newIdentity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog);
+    }
+
+    public ServerConfig withRedis(Optional<RedisSettings> newRedis) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                newRedis, decisionLog);
+    }
+
+    public ServerConfig withDecisionLog(DecisionLogSettings newDecisionLog) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, newDecisionLog);
     }
 
     public ServerConfig withTenancy(TenantRouting newTenancy) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
-                policiesDir, identity, newTenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                policiesDir, identity, newTenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog);
     }
 }

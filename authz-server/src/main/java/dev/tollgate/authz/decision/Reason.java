@@ -17,4 +17,13 @@ public record Reason(String code, int httpStatus) {
     public static final Reason INVALID_REQUEST = new Reason("invalid_request", 400);
     /** Allowed although evaluation failed, because the tenant is configured {@code fail_mode: open}. */
     public static final Reason FAIL_OPEN = new Reason("evaluation_error_fail_open", 200);
+    /** The caller is over its rate limit. */
+    public static final Reason RATE_LIMITED = new Reason("rate_limited", 429);
+    /** Shared rate-limit counters could not answer and the tenant denies in that case. */
+    public static final Reason RATE_LIMIT_UNAVAILABLE = new Reason("rate_limit_unavailable", 503);
+
+    /** Every reason the server itself produces (metric label values come only from these). */
+    public static final java.util.List<Reason> ALL = java.util.List.of(ALLOWED, POLICY_DENIED, UNDEFINED_RESULT,
+            IDENTITY_MISSING, IDENTITY_INVALID, UNKNOWN_TENANT, TENANT_NOT_READY, EVALUATION_ERROR, INVALID_REQUEST,
+            FAIL_OPEN, RATE_LIMITED, RATE_LIMIT_UNAVAILABLE);
 }

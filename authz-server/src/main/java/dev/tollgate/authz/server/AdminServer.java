@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tollgate.authz.telemetry.MetricsRegistry;
 import dev.tollgate.authz.tenant.Tenant;
 import dev.tollgate.authz.tenant.TenantRegistry;
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** HTTP admin listener: {@code GET /health} (liveness) and {@code GET /ready} (all tenants loaded). */
+/**
+ * HTTP admin listener: {@code GET /health} (liveness), {@code GET /ready} (all tenants loaded) and
+ * {@code GET /metrics} (Prometheus text format 0.0.4).
+ */
 final class AdminServer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,7 +29,8 @@ final class AdminServer {
         this.executor = executor;
     }
 
-    static AdminServer start(InetSocketAddress address, TenantRegistry registry) throws IOException {
+    static AdminServer start(InetSocketAddress address, TenantRegistry registry, MetricsRegistry metrics)
+            throws IOException {
         HttpServer server = HttpServer.create(address, 0);
         server.createContext("/health", exchange -> {
             if (rejectNonGet(exchange)) {
@@ -39,6 +44,12 @@ final class AdminServer {
             }
             ObjectNode body = readiness(registry);
             respond(exchange, body.get("ready").booleanValue() ? 200 : 503, body.toString());
+        });
+        server.createContext("/metrics", exchange -> {
+            if (rejectNonGet(exchange)) {
+                return;
+            }
+            respond(exchange, 200, MetricsRegistry.CONTENT_TYPE, metrics.scrape());
         });
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tollgate-admin");
@@ -89,8 +100,12 @@ final class AdminServer {
     }
 
     private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        respond(exchange, status, "application/json", json);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         boolean head = exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -44,10 +44,19 @@ public final class CheckPipeline {
     private final int maxHeaderBytes;
     private final ResponseHeaders responseHeaders;
     private final List<DecisionStage> stages;
+    private final CheckObserver observer;
 
     public CheckPipeline(TenantResolver tenantResolver, IdentityResolver identityResolver, TenantRegistry registry,
                          InputOptions inputOptions, int maxHeaderBytes, ResponseHeaders responseHeaders,
                          List<DecisionStage> stages) {
+        this(tenantResolver, identityResolver, registry, inputOptions, maxHeaderBytes, responseHeaders, stages,
+                CheckObserver.NONE);
+    }
+
+    CheckPipeline(TenantResolver tenantResolver, IdentityResolver identityResolver, TenantRegistry registry,
+                  InputOptions inputOptions, int maxHeaderBytes, ResponseHeaders responseHeaders,
+                  List<DecisionStage> stages, CheckObserver observer) {
+        this.observer = observer;
         this.tenantResolver = tenantResolver;
         this.identityResolver = identityResolver;
         this.registry = registry;
@@ -57,12 +66,29 @@ public final class CheckPipeline {
         this.stages = List.copyOf(stages);
     }
 
-    /** The decision and what the response is built from; exposed for tests and later telemetry. */
-    public record Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity) {
+    /**
+     * The decision and what the response is built from.
+     *
+     * @param revision  the deciding tenant's policy revision, or null when no loaded tenant decided
+     * @param evalNanos time spent in the policy engine, 0 when no policy ran
+     */
+    public record Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity,
+                          String revision, long evalNanos) {
+        Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity) {
+            this(decision, decisionId, tenant, identity, null, 0);
+        }
     }
 
     public CheckResponse check(CheckRequest request, Optional<X509Certificate> peerCertificate) {
+        long startMillis = System.currentTimeMillis();
+        long start = System.nanoTime();
         Outcome o = decide(request, peerCertificate);
+        long nanos = System.nanoTime() - start;
+        try {
+            observer.checked(request, o, startMillis, nanos);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "check " + o.decisionId() + ": telemetry failed", e);
+        }
         return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), identityValue(o.identity()),
                 responseHeaders);
     }
@@ -138,14 +164,20 @@ public final class CheckPipeline {
                 return new Outcome(Decision.deny(Reason.INVALID_REQUEST, e.getMessage()), decisionId, tenantName,
                         caller);
             }
+            long evalStart = System.nanoTime();
             Decision decision = evaluate(tenant.get(), input, decisionId);
+            long evalNanos = System.nanoTime() - evalStart;
             if (decision.allowed()) {
-                CheckContext context = new CheckContext(decisionId, tenantName, identity, request, input);
+                CheckContext context = new CheckContext(decisionId, tenantName, tenant.get().settings(), identity,
+                        request, input);
                 for (DecisionStage stage : stages) {
                     decision = stage.afterAllow(context, decision);
+                    if (!decision.allowed()) {
+                        break; // a deny stays a deny: later stages (and their counters) never see it
+                    }
                 }
             }
-            return new Outcome(decision, decisionId, tenantName, caller);
+            return new Outcome(decision, decisionId, tenantName, caller, tenant.get().revision(), evalNanos);
         } catch (RuntimeException | StackOverflowError e) {
             LOG.log(Level.ERROR, "check " + decisionId + " failed unexpectedly", e);
             return new Outcome(Decision.deny(Reason.EVALUATION_ERROR, ""), decisionId, tenantName, caller);

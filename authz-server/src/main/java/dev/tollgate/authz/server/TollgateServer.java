@@ -42,13 +42,20 @@ public final class TollgateServer {
         for (ServerServiceDefinition service : tollgate.services()) {
             builder.addService(service);
         }
-        Server grpc = builder.build().start();
+        Server grpc;
+        try {
+            grpc = builder.build().start();
+        } catch (IOException | RuntimeException e) {
+            tollgate.close();
+            throw e;
+        }
         AdminServer admin;
         try {
             admin = AdminServer.start(new InetSocketAddress(config.admin().address(), config.admin().port()),
-                    tollgate.registry());
+                    tollgate.registry(), tollgate.metrics());
         } catch (IOException | RuntimeException e) {
             grpc.shutdownNow();
+            tollgate.close();
             throw e;
         }
         TollgateServer server = new TollgateServer(tollgate, grpc, admin, config);

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.authz.ratelimit.RateLimitConfig;
+import dev.tollgate.authz.ratelimit.RateLimitConfigException;
+import dev.tollgate.authz.ratelimit.TenantRateLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +21,21 @@ import java.util.Set;
  * @param allowAnonymous callers without an identity are evaluated (no {@code input.identity}) instead of denied
  * @param failOpen       an evaluation error allows instead of denies
  * @param engine         {@code wasm} or {@code rego}; empty means chosen by the files present
+ * @param rateLimits     the {@code rate_limits:} section (schema in the ratelimit package documentation)
  */
-public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine) {
+public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine,
+                             TenantRateLimits rateLimits) {
     public static final String DEFAULT_ENTRYPOINT = "envoy/authz/allow";
+    /** Shared, so settings without rate limits compare equal. */
+    public static final TenantRateLimits NO_RATE_LIMITS = RateLimitConfig.none();
     public static final TenantSettings DEFAULTS = new TenantSettings(DEFAULT_ENTRYPOINT, false, false, Optional.empty());
-    private static final Set<String> KEYS = Set.of("entrypoint", "allow_anonymous", "fail_mode", "engine");
+    private static final Set<String> KEYS = Set.of("entrypoint", "allow_anonymous", "fail_mode", "engine",
+            "rate_limits");
+
+    /** Settings without rate limits. */
+    public TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine) {
+        this(entrypoint, allowAnonymous, failOpen, engine, NO_RATE_LIMITS);
+    }
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** Reads {@code file}; a missing file gives the defaults. Errors name the file and key. */
@@ -47,7 +60,7 @@ public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean 
         for (Map.Entry<String, JsonNode> e : root.properties()) {
             if (!KEYS.contains(e.getKey())) {
                 throw new IllegalArgumentException(file + ": unknown key '" + e.getKey()
-                        + "' (known: entrypoint, allow_anonymous, fail_mode, engine)");
+                        + "' (known: entrypoint, allow_anonymous, fail_mode, engine, rate_limits)");
             }
         }
         String entrypoint = DEFAULT_ENTRYPOINT;
@@ -82,6 +95,14 @@ public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean 
             }
             engine = Optional.of(en.textValue());
         }
-        return new TenantSettings(entrypoint, anonymous, failOpen, engine);
+        TenantRateLimits rateLimits = NO_RATE_LIMITS;
+        if (root.has("rate_limits")) {
+            try {
+                rateLimits = RateLimitConfig.parse(root.get("rate_limits"), file.toString());
+            } catch (RateLimitConfigException e) {
+                throw new IllegalArgumentException(String.join("; ", e.problems()));
+            }
+        }
+        return new TenantSettings(entrypoint, anonymous, failOpen, engine, rateLimits);
     }
 }

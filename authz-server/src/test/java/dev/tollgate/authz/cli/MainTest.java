@@ -57,6 +57,29 @@ class MainTest {
     }
 
     @Test
+    void badRedisSettingsNameTheFileAndKey() throws Exception {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "rate_limits:\n  redis: {host: redis.local, port: 0}\n");
+        Run r = run("serve", "--config", file.toString());
+        assertEquals(2, r.exit());
+        assertEquals("tollgate: " + file + ": rate_limits: redis.port: expected a whole number from 1 to 65535, got number 0",
+                r.err().strip());
+    }
+
+    @Test
+    void decisionLogFileThatCannotBeOpenedStopsStartup() throws Exception {
+        Files.createDirectories(dir.resolve("policies"));
+        Path log = dir.resolve("missing-dir/decisions.jsonl");
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, "decision_log:\n  output: " + log + "\n");
+        Run r = run("serve", "--config", file.toString(), "--policies", dir.resolve("policies").toString(),
+                "--grpc-port", "0", "--admin-port", "0", "--bind", "127.0.0.1");
+        assertEquals(2, r.exit());
+        assertEquals("tollgate: decision_log.output: cannot open " + log + " (its directory does not exist)",
+                r.err().strip());
+    }
+
+    @Test
     void missingPoliciesDirectory() {
         Run r = run("serve", "--policies", dir.resolve("none").toString(), "--grpc-port", "0", "--admin-port", "0");
         assertEquals(2, r.exit());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.authz.identity.IdentitySource;
+import dev.tollgate.authz.ratelimit.RedisSettings;
+import dev.tollgate.authz.telemetry.DecisionLogSettings;
 import dev.tollgate.authz.tenant.TenantRouting;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +75,14 @@ class ServerConfigTest {
                 Arguments.of("tenancy:\n  hosts: {a: [b]}\n", "key 'tenancy.hosts.a' must be a string"),
                 Arguments.of("grpc:\n  tls:\n    cert_file: /x.pem\n", "TLS needs both 'grpc.tls.cert_file' and 'grpc.tls.key_file'"),
                 Arguments.of("grpc: [\n", "not valid YAML"),
-                Arguments.of("- a\n", "top level must be a mapping of keys"));
+                Arguments.of("- a\n", "top level must be a mapping of keys"),
+                Arguments.of("rate_limits:\n  redis: {port: 6379}\n", "rate_limits: redis.host: expected a host name"),
+                Arguments.of("rate_limits:\n  redis: {host: r, timeout_ms: 0}\n", "rate_limits: redis.timeout_ms: expected a whole number from 1"),
+                Arguments.of("rate_limits:\n  redis: {host: r, tls: true}\n", "rate_limits: redis.tls: unknown key"),
+                Arguments.of("rate_limits:\n  memcached: {}\n", "unknown key 'rate_limits.memcached'"),
+                Arguments.of("decision_log:\n  sample_allowed: 2\n", "key 'decision_log.sample_allowed' must be a number from 0 to 1, got 2"),
+                Arguments.of("decision_log:\n  output: 7\n", "key 'decision_log.output' must be \"off\", stdout or a file path"),
+                Arguments.of("decision_log:\n  queue_size: 0\n", "key 'decision_log.queue_size' must be an integer from 1"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -84,6 +93,36 @@ class ServerConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.load(Optional.of(file)));
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void rateLimitRedisAndDecisionLog() throws Exception {
+        ServerConfig d = ServerConfig.defaults();
+        assertEquals(Optional.empty(), d.redis());
+        assertEquals(false, d.decisionLog().enabled());
+        Path file = dir.resolve("tollgate.yaml");
+        Files.writeString(file, """
+                rate_limits:
+                  redis: {host: redis.tollgate, port: 6380, timeout_ms: 20, key_prefix: "prod:"}
+                decision_log:
+                  output: /var/log/tollgate/decisions.jsonl
+                  sample_allowed: 0.25
+                  queue_size: 500
+                """);
+        ServerConfig c = ServerConfig.load(Optional.of(file));
+        RedisSettings redis = c.redis().orElseThrow();
+        assertEquals("redis.tollgate", redis.host());
+        assertEquals(6380, redis.port());
+        assertEquals(java.time.Duration.ofMillis(20), redis.timeout());
+        assertEquals("prod:", redis.keyPrefix());
+        assertEquals(new DecisionLogSettings(true, Optional.of(Path.of("/var/log/tollgate/decisions.jsonl")), 0.25, 500),
+                c.decisionLog());
+        Files.writeString(file, "decision_log:\n  output: stdout\n");
+        assertEquals(new DecisionLogSettings(true, Optional.empty(), 1.0, 10_000),
+                ServerConfig.load(Optional.of(file)).decisionLog());
+        // YAML 1.1 reads an unquoted off as false; it still means off.
+        Files.writeString(file, "decision_log:\n  output: off\n");
+        assertEquals(false, ServerConfig.load(Optional.of(file)).decisionLog().enabled());
     }
 
     @Test

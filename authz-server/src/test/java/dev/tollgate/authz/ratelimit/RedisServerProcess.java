@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** A real redis-server on a free loopback port, without persistence, that a test can stop and restart. */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
     private final Path executable;
     final int port;
     private Process process;
@@ -30,7 +30,7 @@ final class RedisServerProcess implements AutoCloseable {
      * Starts one, or skips the test when redis-server is missing; on CI ({@code CI=true}) a missing
      * redis-server fails instead, so the Redis tests cannot silently stop running.
      */
-    static RedisServerProcess start() throws IOException, InterruptedException {
+    public static RedisServerProcess start() throws IOException, InterruptedException {
         Path executable = find();
         if (executable == null) {
             String message = "redis-server is not installed (looked on PATH and /usr/bin); install it with "
@@ -99,7 +99,7 @@ final class RedisServerProcess implements AutoCloseable {
     }
 
     /** Sends one inline command and returns the first reply line. */
-    String command(String... words) throws IOException {
+    public String command(String... words) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             socket.setSoTimeout(5000);
@@ -115,7 +115,7 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    RedisSettings settings(String keyPrefix) {
+    public RedisSettings settings(String keyPrefix) {
         return new RedisSettings("127.0.0.1", port, java.time.Duration.ofMillis(250), keyPrefix, 10, 4, 50,
                 java.time.Duration.ofMillis(300), java.time.Duration.ofMillis(100));
     }

@@ -76,7 +76,11 @@ class TenantTest {
                 Arguments.of("allow_anonymous: 1\n", "key 'allow_anonymous' must be true or false"),
                 Arguments.of("engine: lua\n", "key 'engine' must be 'wasm' or 'rego'"),
                 Arguments.of("entrypoint: data.envoy.allow\n", "key 'entrypoint' must be a rule path"),
-                Arguments.of("[1]\n", "must be a mapping of keys"));
+                Arguments.of("[1]\n", "must be a mapping of keys"),
+                Arguments.of("rate_limits:\n  default: {rate: 5, per: day}\n", "rate_limits.default.per: expected one of"),
+                Arguments.of("rate_limits:\n  rules:\n    - {name: a, rate: 1, per: second, colour: red}\n",
+                        "rate_limits.rules[0].colour: unknown key"),
+                Arguments.of("rate_limits: 5\n", "rate_limits: expected a mapping"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -99,6 +103,17 @@ class TenantTest {
         assertEquals(new TenantSettings("bank/authz/decision", true, true, Optional.of("rego")),
                 TenantSettings.read(dir.resolve("t/tenant.yaml")));
         assertEquals(TenantSettings.DEFAULTS, TenantSettings.read(dir.resolve("t/none.yaml")));
+        Files.writeString(dir.resolve("t/tenant.yaml"), """
+                rate_limits:
+                  budget_headers: true
+                  tiers: {gold: {rate: 10, per: second}}
+                  default: {tier: gold}
+                  rules: [{name: teller, match: {namespace: bank-a}, rate: 2, per: minute}]
+                """);
+        TenantSettings withLimits = TenantSettings.read(dir.resolve("t/tenant.yaml"));
+        assertEquals(List.of("teller", "default"), withLimits.rateLimits().ruleOrder());
+        assertTrue(withLimits.rateLimits().budgetHeaders());
+        assertEquals(Set.of("gold"), withLimits.rateLimits().tierNames());
     }
 
     @Test

@@ -1,0 +1,48 @@
+package dev.tollgate.authz.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.authz.decision.Decision;
+import dev.tollgate.authz.decision.Reason;
+import dev.tollgate.authz.ratelimit.RateLimitResponse;
+import dev.tollgate.authz.telemetry.CheckMetrics;
+import dev.tollgate.authz.telemetry.DecisionLog;
+import dev.tollgate.authz.telemetry.DecisionRecord;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+
+/** Counts every Check and hands it to the decision log (which samples allowed ones). */
+final class CheckTelemetry implements CheckObserver {
+    private final CheckMetrics metrics;
+    private final DecisionLog log;
+
+    CheckTelemetry(CheckMetrics metrics, DecisionLog log) {
+        this.metrics = metrics;
+        this.log = log;
+    }
+
+    @Override
+    public void checked(CheckRequest request, CheckPipeline.Outcome o, long startMillis, long checkNanos) {
+        Decision d = o.decision();
+        metrics.recordCheck(o.tenant(), d.allowed(), d.reason().code(), checkNanos);
+        if (!log.wants(d.allowed())) {
+            return;
+        }
+        String method = null;
+        String path = null;
+        AttributeContext.Request r = request.getAttributes().getRequest();
+        if (r.hasHttp()) {
+            method = r.getHttp().getMethod();
+            path = RateLimitStage.pathWithoutQuery(r.getHttp().getPath());
+        }
+        String rateLimitKey = null;
+        if (d.reason().equals(Reason.RATE_LIMITED) || d.reason().equals(Reason.RATE_LIMIT_UNAVAILABLE)) {
+            JsonNode key = d.dynamicMetadata().get(RateLimitResponse.METADATA_KEY);
+            rateLimitKey = key != null && key.isTextual() ? key.textValue() : null;
+        }
+        log.offer(new DecisionRecord(o.decisionId(), startMillis, o.tenant(),
+                o.identity() == null ? null : o.identity().id().spiffeId(),
+                o.identity() == null ? null : o.identity().source().wireName(), method, path, d.allowed(),
+                d.reason().code(), d.allowed() ? 200 : d.httpStatus(), o.revision(), o.evalNanos(), checkNanos,
+                rateLimitKey));
+    }
+}

@@ -1,0 +1,210 @@
+package dev.tollgate.authz.telemetry;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One JSON line per decision, written by a background thread from a bounded queue. The Check path
+ * only offers to the queue: when it is full the record is dropped and counted, never waited for.
+ * Denies are always offered; allowed decisions are sampled.
+ */
+public final class DecisionLog implements MetricSource, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DecisionLog.class.getName());
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final DecisionRecord STOP = new DecisionRecord("", 0, null, null, null, null, null, false, "", 0,
+            null, 0, 0, null);
+
+    private final boolean enabled;
+    private final double sampleAllowed;
+    private final ArrayBlockingQueue<DecisionRecord> queue;
+    private final Writer writer;
+    private final boolean closeWriter;
+    private final Thread thread;
+    private final LongAdder written = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private volatile boolean closed;
+
+    private DecisionLog(DecisionLogSettings settings, Writer writer, boolean closeWriter) {
+        this.closeWriter = closeWriter;
+        this.enabled = settings.enabled();
+        this.sampleAllowed = settings.sampleAllowed();
+        this.queue = new ArrayBlockingQueue<>(settings.queueSize());
+        this.writer = writer;
+        if (enabled) {
+            thread = Thread.ofPlatform().daemon().name("tollgate-decision-log").start(this::drain);
+        } else {
+            thread = null;
+        }
+    }
+
+    /** A log as configured: off, stdout, or appending to a file (opened now, so a bad path fails at start). */
+    public static DecisionLog open(DecisionLogSettings settings) throws IOException {
+        if (!settings.enabled()) {
+            return new DecisionLog(settings, null, false);
+        }
+        OutputStream out = settings.file().isPresent()
+                ? Files.newOutputStream(settings.file().get(), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                        StandardOpenOption.WRITE)
+                : new java.io.FileOutputStream(java.io.FileDescriptor.out);
+        return new DecisionLog(settings, new OutputStreamWriter(out, StandardCharsets.UTF_8), settings.file().isPresent());
+    }
+
+    /** A log writing to {@code writer} (tests, embedding). */
+    public static DecisionLog to(Writer writer, double sampleAllowed, int queueSize) {
+        return new DecisionLog(new DecisionLogSettings(true, java.util.Optional.empty(), sampleAllowed, queueSize),
+                writer, false);
+    }
+
+    public static DecisionLog off() {
+        return new DecisionLog(DecisionLogSettings.OFF, null, false);
+    }
+
+    /** Whether a decision with this outcome should be built and offered (cheap; call first). */
+    public boolean wants(boolean allowed) {
+        if (!enabled || closed) {
+            return false;
+        }
+        return !allowed || sampleAllowed >= 1.0
+                || (sampleAllowed > 0 && ThreadLocalRandom.current().nextDouble() < sampleAllowed);
+    }
+
+    /** Queues a record without blocking; a full queue drops it. */
+    public void offer(DecisionRecord record) {
+        if (!queue.offer(record)) {
+            dropped.increment();
+        }
+    }
+
+    public long written() {
+        return written.sum();
+    }
+
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    private void drain() {
+        List<DecisionRecord> batch = new ArrayList<>();
+        try {
+            while (true) {
+                batch.add(queue.take());
+                queue.drainTo(batch);
+                boolean stop = false;
+                for (DecisionRecord r : batch) {
+                    if (r == STOP) {
+                        stop = true;
+                        break;
+                    }
+                    write(r);
+                }
+                batch.clear();
+                flush();
+                if (stop) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void write(DecisionRecord r) {
+        try {
+            JsonGenerator g = JSON.createGenerator(writer);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            g.writeStringField("decision_id", r.decisionId());
+            g.writeStringField("timestamp", Instant.ofEpochMilli(r.timestampMillis()).toString());
+            g.writeStringField("tenant", r.tenant());
+            g.writeObjectFieldStart("caller");
+            g.writeStringField("spiffe_id", r.spiffeId());
+            g.writeStringField("source", r.identitySource());
+            g.writeEndObject();
+            g.writeStringField("method", r.method());
+            g.writeStringField("path", r.path());
+            g.writeBooleanField("allowed", r.allowed());
+            g.writeStringField("reason", r.reason());
+            g.writeNumberField("http_status", r.httpStatus());
+            g.writeStringField("policy_revision", r.policyRevision());
+            g.writeNumberField("eval_duration_us", r.evalNanos() / 1000.0);
+            g.writeNumberField("check_duration_us", r.checkNanos() / 1000.0);
+            if (r.rateLimitKey() != null) {
+                g.writeStringField("rate_limit_key", r.rateLimitKey());
+            }
+            g.writeEndObject();
+            g.flush();
+            writer.write('\n');
+            written.increment();
+        } catch (IOException e) {
+            if (failed.sum() == 0) {
+                LOG.log(Level.WARNING, "decision log write failed (further failures are only counted): " + e);
+            }
+            failed.increment();
+        }
+    }
+
+    private void flush() {
+        try {
+            writer.flush();
+        } catch (IOException e) {
+            failed.increment();
+        }
+    }
+
+    @Override
+    public void collect(MetricWriter out) {
+        out.family("tollgate_decision_log_written_total", MetricWriter.Type.COUNTER,
+                "Decisions written to the decision log.");
+        out.sample(written.sum());
+        out.family("tollgate_decision_log_dropped_total", MetricWriter.Type.COUNTER,
+                "Decisions not logged because the decision log queue was full.");
+        out.sample(dropped.sum());
+        out.family("tollgate_decision_log_write_errors_total", MetricWriter.Type.COUNTER,
+                "Decision log lines that could not be written.");
+        out.sample(failed.sum());
+    }
+
+    /** Writes what is queued (waiting up to {@code timeoutMillis}), then stops; later offers are ignored. */
+    public void close(long timeoutMillis) {
+        if (thread == null || closed) {
+            return;
+        }
+        closed = true;
+        try {
+            queue.offer(STOP, timeoutMillis, TimeUnit.MILLISECONDS);
+            thread.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        thread.interrupt();
+        flush();
+        if (closeWriter) {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                failed.increment();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        close(5000);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.tollgate.authz.telemetry;
+
+/**
+ * One decision as the decision log writes it. Null fields are written as JSON null, except
+ * {@code rateLimitKey}, which appears only on decisions a rate limit refused.
+ *
+ * @param timestampMillis when the Check arrived (epoch milliseconds)
+ * @param path            the request path without query string or fragment
+ * @param evalNanos       time spent in the policy engine (0 when no policy ran)
+ * @param checkNanos      time for the whole decision
+ */
+public record DecisionRecord(String decisionId, long timestampMillis, String tenant, String spiffeId,
+                             String identitySource, String method, String path, boolean allowed, String reason,
+                             int httpStatus, String policyRevision, long evalNanos, long checkNanos,
+                             String rateLimitKey) {
+}
