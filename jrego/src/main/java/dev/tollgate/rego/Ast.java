@@ -108,5 +108,10 @@ final class Ast {
 
   record Import(Loc loc, List<String> path, String alias) {}
 
-  record Module(String file, Loc loc, List<String> pkg, List<Import> imports, List<Rule> rules, String text) {}
+  /**
+   * A parsed module. {@code annotations} maps the line where a rule (or the package) starts to
+   * its METADATA annotations.
+   */
+  record Module(String file, Loc loc, List<String> pkg, List<Import> imports, List<Rule> rules, String text,
+      java.util.Map<Integer, Value> annotations) {}
 }

@@ -18,13 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CompiledPolicy {
   private final Compiler compiler;
+  private final RegoSyntax syntax;
   private final Value baseData;
   private final EvalLimits limits;
   private final Value runtime;
   private final List<RuleInfo> rules;
   private final Map<String, List<Ast.Term>> pathCache = new ConcurrentHashMap<>();
 
-  private CompiledPolicy(Compiler compiler, Value baseData, EvalLimits limits, Value runtime, List<RuleInfo> rules) {
+  private CompiledPolicy(Compiler compiler, Value baseData, EvalLimits limits, Value runtime, List<RuleInfo> rules,
+      RegoSyntax syntax) {
+    this.syntax = syntax;
     this.compiler = compiler;
     this.baseData = baseData;
     this.limits = limits;
@@ -74,7 +77,7 @@ public final class CompiledPolicy {
       infos.add(new RuleInfo("data." + r.pkg, name.toString(), r.loc.toString(), r.kind == Ast.RuleKind.FUNCTION));
     }
     infos.sort(Comparator.comparing(RuleInfo::location, CompiledPolicy::compareLocations));
-    return new CompiledPolicy(c, data, limits, runtime, infos);
+    return new CompiledPolicy(c, data, limits, runtime, infos, syntax);
   }
 
   private static int compareLocations(String a, String b) {
@@ -93,6 +96,10 @@ public final class CompiledPolicy {
     } catch (NumberFormatException e) {
       return a.compareTo(b);
     }
+  }
+
+  boolean syntaxV1() {
+    return syntax == RegoSyntax.V1;
   }
 
   int nodeCount() {

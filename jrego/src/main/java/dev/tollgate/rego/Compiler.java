@@ -187,6 +187,8 @@ final class Compiler {
     CRule cr = new CRule(r.kind(), r.loc(), n, String.join(".", m.pkg()));
     cr.isDefault = r.isDefault();
     cr.argCount = r.args() == null ? 0 : r.args().size();
+    cr.annotations = m.annotations().get(r.loc().line());
+    cr.packageAnnotations = m.annotations().get(m.loc().line());
     allRules.add(cr);
     CRule cur = cr;
     for (Rule e = r.elseRule(); e != null; e = e.elseRule()) {
@@ -243,6 +245,10 @@ final class Compiler {
   private static final class Scope {
     final Scope parent;
     final Map<String, Integer> names = new HashMap<>();
+    /** Names declared (:=, some) further on in the body being resolved. */
+    final Set<String> pending = new HashSet<>();
+    /** Names declared so far with := or some. */
+    final Set<String> declared = new HashSet<>();
     /** Slots of enclosing scopes used inside this scope: what a closure needs bound. */
     final BitSet captured = new BitSet();
 
@@ -482,49 +488,83 @@ final class Compiler {
     }
   }
 
+  /**
+   * Resolves a body. Variables declared with {@code :=}, {@code some} or {@code some .. in} are
+   * visible from their declaration on (so a comprehension written before a declaration has its
+   * own variable of that name); other variables belong to the body wherever they appear.
+   */
   private List<Expr> resolveBody(Ctx ctx, Scope s, Body body) {
-    // declarations first: some, :=, some-in
+    Set<String> declared = new HashSet<>();
     for (Expr e : body.exprs()) {
       switch (e) {
-        case SomeDecl sd -> {
-          for (Var v : sd.vars()) {
-            if (s.names.containsKey(v.name()) && false) {
-              continue;
-            }
-            ctx.newSlot(s, v.name());
-          }
-        }
+        case SomeDecl sd -> sd.vars().forEach(v -> declared.add(v.name()));
         case SomeIn si -> {
           if (si.key() != null) {
-            declareFresh(ctx, s, si.key());
+            patternNames(si.key(), declared);
           }
-          declareFresh(ctx, s, si.value());
+          patternNames(si.value(), declared);
         }
-        case TermExpr te when te.term() instanceof Call c && c.name().equals("assign") -> {
-          Term lhs = c.args().get(0);
-          checkAssignable(lhs);
-          BitSet dummy = new BitSet();
-          declareAssign(ctx, s, lhs, te.loc());
-        }
+        case TermExpr te when te.term() instanceof Call c && c.name().equals("assign") ->
+            patternNames(c.args().get(0), declared);
         default -> {}
       }
     }
-    // implicit locals used at this level
+    s.pending.addAll(declared);
     for (Expr e : body.exprs()) {
       implicitLocals(ctx, s, e);
     }
     List<Expr> out = new ArrayList<>();
     for (Expr e : body.exprs()) {
-      Expr r = resolveExpr(ctx, s, e);
-      if (r != null) {
-        out.add(r);
+      switch (e) {
+        case SomeDecl sd -> {
+          for (Var v : sd.vars()) {
+            s.pending.remove(v.name());
+            s.declared.add(v.name());
+            ctx.newSlot(s, v.name());
+          }
+        }
+        case SomeIn si -> {
+          Term coll = resolve(ctx, s, si.collection());
+          if (si.key() != null) {
+            declareFresh(ctx, s, si.key());
+          }
+          declareFresh(ctx, s, si.value());
+          Term key = si.key() == null ? null : resolve(ctx, s, si.key());
+          out.add(new SomeIn(si.loc(), key, resolve(ctx, s, si.value()), coll, si.negated(),
+              resolveWiths(ctx, s, si.withs())));
+        }
+        case TermExpr te when te.term() instanceof Call c && c.name().equals("assign") && c.args().size() == 2 -> {
+          Term lhs = c.args().get(0);
+          checkAssignable(lhs);
+          Term rhs = resolve(ctx, s, c.args().get(1));
+          declareAssign(ctx, s, lhs, te.loc());
+          Term rl = resolve(ctx, s, lhs);
+          Call rc = new Call(c.loc(), c.name(), List.of(rl, rhs), resolveCallTarget(ctx, "assign", c.loc(), true));
+          out.add(new TermExpr(te.loc(), te.negated(), rc, resolveWiths(ctx, s, te.withs())));
+        }
+        default -> {
+          Expr r = resolveExpr(ctx, s, e);
+          if (r != null) {
+            out.add(r);
+          }
+        }
       }
     }
+    s.pending.clear();
     if (out.isEmpty()) {
       Loc l = body.loc();
       out.add(new TermExpr(l, false, new Scalar(l, BooleanValue.TRUE), List.of()));
     }
     return out;
+  }
+
+  private static void patternNames(Term t, Set<String> out) {
+    switch (t) {
+      case Var v -> out.add(v.name());
+      case ArrayTerm a -> a.items().forEach(x -> patternNames(x, out));
+      case ObjectTerm o -> o.values().forEach(x -> patternNames(x, out));
+      default -> {}
+    }
   }
 
   private void checkAssignable(Term lhs) {
@@ -555,9 +595,12 @@ final class Compiler {
           return;
         }
         if (s.names.containsKey(v.name())) {
-          error("rego_compile_error", "var " + v.name() + " assigned above", v.loc());
+          String what = s.declared.contains(v.name()) ? " assigned above" : " referenced above";
+          error("rego_compile_error", "var " + v.name() + what, v.loc());
           return;
         }
+        s.pending.remove(v.name());
+        s.declared.add(v.name());
         if (v.name().equals("input") || v.name().equals("data")) {
           error("rego_compile_error", "variables must not shadow " + v.name() + " (use a different variable name)", v.loc());
           return;
@@ -573,6 +616,8 @@ final class Compiler {
   private void declareFresh(Ctx ctx, Scope s, Term t) {
     switch (t) {
       case Var v -> {
+        s.pending.remove(v.name());
+        s.declared.add(v.name());
         if (!s.names.containsKey(v.name())) {
           ctx.newSlot(s, v.name());
         }
@@ -603,7 +648,8 @@ final class Compiler {
   private void termLocals(Ctx ctx, Scope s, Term t) {
     switch (t) {
       case Var v -> {
-        if (ctx.lookupNoCapture(s, v.name()) == null && ctx.global(v.name(), v.loc()) == null) {
+        if (!s.pending.contains(v.name()) && ctx.lookupNoCapture(s, v.name()) == null
+            && ctx.global(v.name(), v.loc()) == null) {
           ctx.newSlot(s, v.name());
         }
       }
@@ -818,6 +864,12 @@ final class Compiler {
         return new Target(name, builtins.get(name), null, Special.MEMBER3, 3);
       case "print":
         return new Target(name, null, null, Special.PRINT, -1);
+      case "rego.metadata.rule":
+        return new Target(name, null, null, Special.METADATA_RULE, 0);
+      case "rego.metadata.chain":
+        return new Target(name, null, null, Special.METADATA_CHAIN, 0);
+      case "rego.parse_module":
+        return new Target(name, null, null, Special.PARSE_MODULE, 2);
       default:
         break;
     }

@@ -62,6 +62,8 @@ final class Eval implements BuiltinContext {
   private final CompiledPolicy policy;
   private final EvalOptions opts;
   private Value[] frame;
+  /** The rule being evaluated, for rego.metadata.*. */
+  private CRule current;
   private Value input;
   private Value baseData;
   private Value[] cache;
@@ -1197,13 +1199,16 @@ final class Eval implements BuiltinContext {
     if (result == null && n.defaultRule != null) {
       CRule d = n.defaultRule;
       Value[] saved = frame;
+    CRule savedCur = current;
       frame = new Value[d.nslots];
+      current = d;
       Value[] h = new Value[1];
       evalTerm(d.value, v -> {
         h[0] = v;
         return true;
       });
       frame = saved;
+      current = savedCur;
       result = h[0];
     }
     return result;
@@ -1217,9 +1222,11 @@ final class Eval implements BuiltinContext {
   private Value evalComplete(CRule r) {
     enter(r.loc);
     Value[] saved = frame;
+    CRule savedCur = current;
     try {
       for (CRule c = r; c != null; c = c.elseRule) {
         frame = c.nslots == 0 ? NO_SLOTS : new Value[c.nslots];
+        current = c;
         if (c.constValue) {
           if (evalBody(c.body, 0, FOUND)) {
             return ((Scalar) c.value).value();
@@ -1247,6 +1254,7 @@ final class Eval implements BuiltinContext {
       return null;
     } finally {
       frame = saved;
+      current = savedCur;
       depth--;
     }
   }
@@ -1254,10 +1262,12 @@ final class Eval implements BuiltinContext {
   private Value setDoc(Node n) {
     LinkedHashSet<Value> acc = new LinkedHashSet<>();
     Value[] saved = frame;
+    CRule savedCur = current;
     enter(n.sets.get(0).loc);
     try {
       for (CRule r : n.sets) {
         frame = new Value[r.nslots];
+        current = r;
         evalBody(r.body, 0, () -> evalTerm(r.key, v -> {
           acc.add(v);
           return false;
@@ -1265,6 +1275,7 @@ final class Eval implements BuiltinContext {
       }
     } finally {
       frame = saved;
+      current = savedCur;
       depth--;
     }
     return SetValue.of(acc);
@@ -1282,11 +1293,13 @@ final class Eval implements BuiltinContext {
   /** The member at {@code key} of a partial set or single-key partial object node. */
   private Value partialLookup(Node n, Value key) {
     Value[] saved = frame;
+    CRule savedCur = current;
     enter(n.path.isEmpty() ? null : firstLoc(n));
     try {
       if (!n.sets.isEmpty()) {
         for (CRule r : n.sets) {
           frame = new Value[r.nslots];
+          current = r;
           K body = () -> evalBody(r.body, 0, () -> true);
           boolean found = isPattern(r.key)
               ? unifyValue(r.key, key, body)
@@ -1300,6 +1313,7 @@ final class Eval implements BuiltinContext {
       Value[] res = new Value[1];
       for (CRule r : n.objects) {
         frame = new Value[r.nslots];
+        current = r;
         Term kt = r.suffix[0];
         K body = () -> evalBody(r.body, 0, () -> evalTerm(kt, kv -> kv.equals(key) && evalTerm(r.value, v -> {
           if (res[0] == null) {
@@ -1318,6 +1332,7 @@ final class Eval implements BuiltinContext {
       return res[0];
     } finally {
       frame = saved;
+      current = savedCur;
       depth--;
     }
   }
@@ -1333,10 +1348,12 @@ final class Eval implements BuiltinContext {
   private Value objectDoc(Node n) {
     LinkedHashMap<Value, Object> acc = new LinkedHashMap<>();
     Value[] saved = frame;
+    CRule savedCur = current;
     enter(null);
     try {
       for (CRule r : n.objects) {
         frame = new Value[r.nslots];
+        current = r;
         Value[] keys = new Value[r.suffix.length];
         Term leaf = r.kind == Ast.RuleKind.PARTIAL_SET ? r.key : r.value;
         evalBody(r.body, 0, () -> evalArgs(List.of(r.suffix), 0, keys, ks -> evalTerm(leaf, v -> {
@@ -1346,6 +1363,7 @@ final class Eval implements BuiltinContext {
       }
     } finally {
       frame = saved;
+      current = savedCur;
       depth--;
     }
     for (Map.Entry<Value, Node> e : n.children.entrySet()) {
@@ -1453,6 +1471,36 @@ final class Eval implements BuiltinContext {
       case PRINT -> {
         return evalPrint(c, k);
       }
+      case METADATA_RULE -> {
+        Value a = current == null || current.annotations == null ? ObjectValue.EMPTY
+            : Annotations.withScope(current.annotations, "rule");
+        return k.accept(a);
+      }
+      case METADATA_CHAIN -> {
+        return k.accept(metadataChain());
+      }
+      case PARSE_MODULE -> {
+        return evalArgs(c.args().subList(0, 2), 0, new Value[2], vs -> {
+          if (!(vs[0] instanceof StringValue f)) {
+            throw error("eval_type_error", "rego.parse_module: operand 1 must be string but got " + vs[0].typeName(), c.loc());
+          }
+          if (!(vs[1] instanceof StringValue text)) {
+            throw error("eval_type_error", "rego.parse_module: operand 2 must be string but got " + vs[1].typeName(), c.loc());
+          }
+          Value ast;
+          try {
+            ast = AstJson.module(Parser.parseModule(f.value(), text.value(), policy.syntaxV1()));
+          } catch (RegoException e) {
+            if (opts.strictBuiltinErrors()) {
+              throw error("eval_builtin_error", "rego.parse_module: " + e.getMessage(), c.loc());
+            }
+            return false;
+          } catch (StackOverflowError e) {
+            throw error("eval_builtin_error", "rego.parse_module: module nesting too deep", c.loc());
+          }
+          return k.accept(ast);
+        });
+      }
       default -> {}
     }
     int n = target.arity() >= 0 ? Math.min(nargs, target.arity()) : c.args().size();
@@ -1463,8 +1511,7 @@ final class Eval implements BuiltinContext {
     Value[] buf = new Value[n];
     return evalArgs(args, 0, buf, vs -> {
       if (target.func() != null) {
-        Value r = callFunction(target.func(), vs.clone(), c.loc());
-        return r != null && k.accept(r);
+        return callFunctionK(target.func(), vs.clone(), c.loc(), k);
       }
       return callBuiltin(target.builtin(), vs.clone(), c.loc(), k);
     });
@@ -1482,10 +1529,21 @@ final class Eval implements BuiltinContext {
       List<Value> results = new ArrayList<>();
       try {
         if (mt.func() != null) {
-          Value r = callFunction(mt.func(), vs.clone(), c.loc());
-          if (r != null) {
-            results.add(r);
-          }
+          Value[] replaced = vs.clone();
+          mocks = savedMocks;
+          cache = savedCache;
+          return callWithoutMocks(() -> callFunctionK(mt.func(), replaced, c.loc(), v -> {
+            Map<String, Object> m = mocks;
+            Value[] ch = cache;
+            mocks = savedMocks;
+            cache = savedCache;
+            try {
+              return k.accept(v);
+            } finally {
+              mocks = m;
+              cache = ch;
+            }
+          }));
         } else {
           callBuiltin(mt.builtin(), vs.clone(), c.loc(), v -> {
             results.add(v);
@@ -1503,6 +1561,45 @@ final class Eval implements BuiltinContext {
       }
       return false;
     });
+  }
+
+  private boolean callWithoutMocks(K body) {
+    Map<String, Object> savedMocks = mocks;
+    Value[] savedCache = cache;
+    mocks = null;
+    cache = new Value[policy.nodeCount()];
+    try {
+      return body.go();
+    } finally {
+      mocks = savedMocks;
+      cache = savedCache;
+    }
+  }
+
+  private Value metadataChain() {
+    List<Value> out = new ArrayList<>();
+    if (current != null) {
+      ObjectValue.Builder rule = ObjectValue.builder().put("path", pathArray(current.node.path));
+      if (current.annotations != null) {
+        rule.put("annotations", Annotations.withScope(current.annotations, "rule"));
+      }
+      out.add(rule.build());
+      if (current.packageAnnotations != null) {
+        int pkgLen = current.pkg.isEmpty() ? 0 : current.pkg.split("\\.").length;
+        out.add(ObjectValue.builder()
+            .put("path", pathArray(current.node.path.subList(0, pkgLen)))
+            .put("annotations", Annotations.withScope(current.packageAnnotations, "package"))
+            .build());
+      }
+    }
+    return ArrayValue.of(out);
+  }
+
+  private static Value pathArray(List<Value> path) {
+    List<Value> out = new ArrayList<>(path.size() + 1);
+    out.add(StringValue.of("data"));
+    out.addAll(path);
+    return ArrayValue.of(out);
   }
 
   private boolean evalPrint(Call c, VK k) {
@@ -1566,11 +1663,13 @@ final class Eval implements BuiltinContext {
   Value callFunction(Node fn, Value[] args, Loc loc) {
     enter(loc);
     Value[] saved = frame;
+    CRule savedCur = current;
     try {
       Value[] res = new Value[1];
       for (CRule r : fn.funcs) {
         for (CRule c = r; c != null; c = c.elseRule) {
           frame = new Value[c.nslots];
+          current = c;
           boolean[] any = {false};
           CRule cur = c;
           unifyArgs(c.args, args, 0, () -> evalBody(cur.body, 0, () -> {
@@ -1582,7 +1681,7 @@ final class Eval implements BuiltinContext {
                 throw error("eval_conflict_error", "functions must not produce multiple outputs for same inputs: function "
                     + fn.pathString + " produced conflicting values for the same inputs", cur.loc);
               }
-              return cur.constValue;
+              return false;
             });
           }));
           if (any[0]) {
@@ -1593,6 +1692,7 @@ final class Eval implements BuiltinContext {
       if (res[0] == null && fn.defaultRule != null) {
         CRule d = fn.defaultRule;
         frame = new Value[d.nslots];
+        current = d;
         evalTerm(d.value, v -> {
           res[0] = v;
           return true;
@@ -1601,8 +1701,18 @@ final class Eval implements BuiltinContext {
       return res[0];
     } finally {
       frame = saved;
+      current = savedCur;
       depth--;
     }
+  }
+
+  /**
+   * Calls a user function. Every definition is evaluated before the caller continues, so
+   * definitions that disagree are reported as a conflict even when the caller needs one answer.
+   */
+  private boolean callFunctionK(Node fn, Value[] args, Loc loc, VK k) {
+    Value r = callFunction(fn, args, loc);
+    return r != null && k.accept(r);
   }
 
   private boolean unifyArgs(Term[] params, Value[] args, int i, K k) {

@@ -41,8 +41,19 @@ final class Lexer {
     this.file = file;
   }
 
+  /** Comment text (after '#') by line, for METADATA annotations. */
+  final java.util.Map<Integer, String> comments = new java.util.HashMap<>();
+
   static List<Tok> lex(String file, String src) {
     return new Lexer(file, src).run();
+  }
+
+  static Lexer lexer(String file, String src) {
+    return new Lexer(file, src);
+  }
+
+  List<Tok> tokens() {
+    return run();
   }
 
   private RegoException err(String msg, int l, int c) {
@@ -65,9 +76,11 @@ final class Lexer {
         } else if (c == ' ' || c == '\t' || c == '\r') {
           pos++;
         } else if (c == '#') {
+          int start = pos + 1;
           while (pos < src.length() && src.charAt(pos) != '\n') {
             pos++;
           }
+          comments.put(line, src.substring(start, pos));
         } else {
           break;
         }

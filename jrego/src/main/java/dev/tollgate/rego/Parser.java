@@ -43,6 +43,7 @@ final class Parser {
 
   private final String file;
   private final List<Tok> toks;
+  private final Map<Integer, String> comments;
   private int p;
   private int depth;
   private int wildcards;
@@ -52,7 +53,9 @@ final class Parser {
 
   private Parser(String file, String text, boolean v1) {
     this.file = file;
-    this.toks = Lexer.lex(file, text);
+    Lexer lx = Lexer.lexer(file, text);
+    this.toks = lx.tokens();
+    this.comments = lx.comments;
     this.v1Syntax = v1;
     if (v1) {
       keywords.addAll(ALL_KEYWORDS);
@@ -227,7 +230,7 @@ final class Parser {
     while (peek().type() != T.EOF) {
       rules.addAll(rule());
     }
-    return new Module(file, loc(pk), pkg, imports, rules, text);
+    return new Module(file, loc(pk), pkg, imports, rules, text, Annotations.collect(file, comments));
   }
 
   private boolean strictV1() {

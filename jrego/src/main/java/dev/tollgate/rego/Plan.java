@@ -84,6 +84,9 @@ final class Plan {
     /** True when every solution yields the same value, so the first one suffices. */
     boolean constValue;
     final String pkg;
+    /** METADATA annotations of this rule and of its package (null when none). */
+    Value annotations;
+    Value packageAnnotations;
 
     CRule(RuleKind kind, Loc loc, Node node, String pkg) {
       this.kind = kind;
@@ -102,6 +105,9 @@ final class Plan {
     MEMBER2,
     MEMBER3,
     PRINT,
+    METADATA_RULE,
+    METADATA_CHAIN,
+    PARSE_MODULE,
     NONE
   }
 

@@ -45,7 +45,7 @@ class EngineTest {
         Arguments.of("object comprehension", "p := {k: true | some k in [\"a\"]}", null, "{\"a\":true}"),
         Arguments.of("unification", "p := [a, b] if [a, 2] = [1, b]", null, "[1,2]"),
         Arguments.of("object unification", "p := x if {\"k\": x} = {\"k\": 5}", null, "5"),
-        Arguments.of("reordering", "p := y if {\n  y := x + 1\n  x := 1\n}", null, "2"),
+        Arguments.of("reordering", "p := y if {\n  y := x + 1\n  x = 1\n}", null, "2"),
         Arguments.of("membership", "p := [1 in [1, 2], 3 in {4}, \"a\", \"v\" in {\"a\": \"v\"}]", null,
             "[true,false,\"a\",true]"),
         Arguments.of("set operators", "p := [({1, 2} | {3}), {1, 2} & {2}, {1, 2} - {1}]", null, "[[1,2,3],[2],[2]]"),
@@ -210,6 +210,34 @@ class EngineTest {
     assertEquals(Value.of(2), p.evaluateRule("t/q", (Value) null));
     assertTrue(want.isEmpty());
     assertEquals(ObjectValue.class, p.evaluateRule("data", (Value) null).getClass());
+  }
+
+  @Test
+  void metadataAnnotationsAreVisibleToRules() {
+    String module = String.join("\n",
+        "# METADATA",
+        "# title: Payments",
+        "package t",
+        "",
+        "# METADATA",
+        "# title: Allow rule",
+        "# custom:",
+        "#   severity: high",
+        "p := [rego.metadata.rule(), rego.metadata.chain()]",
+        "");
+    Value got = Rego.compiler().module("t.rego", module).compile().evaluateRule("data.t.p", (Value) null);
+    assertEquals(Json.parse("""
+        [{"custom": {"severity": "high"}, "scope": "rule", "title": "Allow rule"},
+         [{"path": ["data", "t", "p"], "annotations": {"custom": {"severity": "high"}, "scope": "rule", "title": "Allow rule"}},
+          {"path": ["data", "t"], "annotations": {"scope": "package", "title": "Payments"}}]]
+        """), got);
+  }
+
+  @Test
+  void parseModuleGivesTheAst() {
+    CompiledPolicy p = Rego.compiler().module("t.rego",
+        "package t\np := m.rules[0].head.name if rego.parse_module(\"x.rego\", \"package a.b\\nallow if input.x\", m)\n").compile();
+    assertEquals(Value.of("allow"), p.evaluateRule("data.t.p", (Value) null));
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.tollgate.rego.PreparedQuery;
 import dev.tollgate.rego.Rego;
 import dev.tollgate.rego.RegoException;
 import dev.tollgate.rego.RegoSyntax;
+import dev.tollgate.rego.builtins.BuiltinRegistry;
 import dev.tollgate.rego.value.ArrayValue;
 import dev.tollgate.rego.value.Json;
 import dev.tollgate.rego.value.ObjectValue;
@@ -54,6 +55,7 @@ public final class ConformanceRunner {
   public record FolderCount(String folder, int passed, int failed, int skipped) {}
 
   private final RegoSyntax syntax;
+  private final BuiltinRegistry builtins;
   private final Set<String> skipNotes;
   private final Pattern filter;
   private final ObjectMapper yaml =
@@ -62,6 +64,12 @@ public final class ConformanceRunner {
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
 
   public ConformanceRunner(RegoSyntax syntax, Set<String> skipNotes, Pattern filter) {
+    this(syntax, skipNotes, filter, BuiltinRegistry.standard());
+  }
+
+  /** Runs with a given built-in table (e.g. the standard one plus host functions). */
+  public ConformanceRunner(RegoSyntax syntax, Set<String> skipNotes, Pattern filter, BuiltinRegistry builtins) {
+    this.builtins = builtins;
     this.syntax = syntax;
     this.skipNotes = Set.copyOf(skipNotes);
     this.filter = filter;
@@ -119,7 +127,7 @@ public final class ConformanceRunner {
     boolean wantsError = wantCode != null || wantError != null;
     List<Map<String, Value>> actual;
     try {
-      Rego.Builder b = Rego.compiler().syntax(syntax);
+      Rego.Builder b = Rego.compiler().syntax(syntax).builtins(builtins);
       int i = 0;
       for (JsonNode m : c.path("modules")) {
         b.module("module-" + (i++) + ".rego", m.asText());
