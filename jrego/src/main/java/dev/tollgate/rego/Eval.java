@@ -289,6 +289,26 @@ final class Eval implements BuiltinContext {
       return DIRECT_NO;
     }
     step();
+    if (t instanceof Call c && c.args().size() == 2 && c.target().builtin() != null && mocks == null) {
+      String op = c.target().key();
+      int cmp = switch (op) {
+        case "equal" -> 0;
+        case "neq" -> 1;
+        default -> -1;
+      };
+      if (cmp >= 0) {
+        Value x = evalDet(c.args().get(0));
+        if (x == null) {
+          return te.negated() ? DIRECT_OK : DIRECT_FAIL;
+        }
+        Value y = evalDet(c.args().get(1));
+        if (y == null) {
+          return te.negated() ? DIRECT_OK : DIRECT_FAIL;
+        }
+        boolean holds = x.equals(y) == (cmp == 0);
+        return holds != te.negated() ? DIRECT_OK : DIRECT_FAIL;
+      }
+    }
     Value v = evalDet(t);
     boolean holds = v != null && !(v instanceof BooleanValue bv && !bv.value());
     return holds != te.negated() ? DIRECT_OK : DIRECT_FAIL;
@@ -783,12 +803,7 @@ final class Eval implements BuiltinContext {
         if (tg.func() != null) {
           return callFunction(tg.func(), vs, c.loc());
         }
-        Value[] out = new Value[1];
-        callBuiltin(tg.builtin(), vs, c.loc(), v -> {
-          out[0] = v;
-          return true;
-        });
-        return out[0];
+        return invokeBuiltin(tg.builtin(), vs, c.loc());
       }
       case ArrayTerm a -> {
         Value[] vs = new Value[a.items().size()];
@@ -1219,6 +1234,32 @@ final class Eval implements BuiltinContext {
         + n.pathString + " produced conflicting values", r.loc);
   }
 
+  /** Result so far of the complete rule being evaluated (saved and restored around nesting). */
+  private Value ruleResult;
+  private boolean ruleAny;
+  /** Called for each solution of a complete rule's body; {@link #current} is that rule. */
+  private final K completeSolution = this::completeSolution;
+  private final VK completeValue = this::completeValue;
+
+  private boolean completeSolution() {
+    ruleAny = true;
+    Term value = current.value;
+    if (det(value)) {
+      Value v = evalDet(value);
+      return v != null && completeValue(v);
+    }
+    return evalTerm(value, completeValue);
+  }
+
+  private boolean completeValue(Value v) {
+    if (ruleResult == null) {
+      ruleResult = v;
+    } else if (!ruleResult.equals(v)) {
+      throw conflict(current.node, current);
+    }
+    return false;
+  }
+
   private Value evalComplete(CRule r) {
     enter(r.loc);
     Value[] saved = frame;
@@ -1233,22 +1274,18 @@ final class Eval implements BuiltinContext {
           }
           continue;
         }
-        Value[] res = new Value[1];
-        boolean[] any = {false};
-        CRule cur = c;
-        evalBody(c.body, 0, () -> {
-          any[0] = true;
-          return evalTerm(cur.value, v -> {
-            if (res[0] == null) {
-              res[0] = v;
-            } else if (!res[0].equals(v)) {
-              throw conflict(r.node, cur);
-            }
-            return cur.constValue;
-          });
-        });
-        if (any[0]) {
-          return res[0];
+        Value outerResult = ruleResult;
+        boolean outerAny = ruleAny;
+        ruleResult = null;
+        ruleAny = false;
+        try {
+          evalBody(c.body, 0, completeSolution);
+          if (ruleAny) {
+            return ruleResult;
+          }
+        } finally {
+          ruleResult = outerResult;
+          ruleAny = outerAny;
         }
       }
       return null;
@@ -1622,6 +1659,28 @@ final class Eval implements BuiltinContext {
     }
     print(sb.toString());
     return k.accept(BooleanValue.TRUE);
+  }
+
+  /** Applies a built-in; null when undefined (including non-strict failures). */
+  private Value invokeBuiltin(Builtin b, Value[] args, Loc loc) {
+    try {
+      return b.impl().apply(this, args);
+    } catch (BuiltinException e) {
+      if (e.isTypeError()) {
+        throw error("eval_type_error", b.name() + ": " + e.getMessage(), loc);
+      }
+      if (opts.strictBuiltinErrors()) {
+        throw error("eval_builtin_error", b.name() + ": " + e.getMessage(), loc);
+      }
+      return null;
+    } catch (RegoException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      if (opts.strictBuiltinErrors()) {
+        throw error("eval_builtin_error", b.name() + ": " + e, loc);
+      }
+      return null;
+    }
   }
 
   private boolean callBuiltin(Builtin b, Value[] args, Loc loc, VK k) {
