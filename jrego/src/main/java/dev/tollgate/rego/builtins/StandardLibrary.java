@@ -11,6 +11,14 @@ final class StandardLibrary {
 
   private static BuiltinRegistry build() {
     BuiltinRegistry.Builder r = BuiltinRegistry.builder();
+    StringBuiltins.register(r);
+    RegexBuiltins.register(r);
+    GlobBuiltins.register(r);
+    UnitsBuiltins.register(r);
+    NumberCastBuiltins.register(r);
+    UrlQueryBuiltins.register(r);
+    UuidBuiltins.register(r);
+    SemverBuiltins.register(r);
     Operators.register(r);
     Runtime.register(r);
     TimeBuiltins.register(r);

@@ -1,0 +1,95 @@
+package dev.tollgate.rego.builtins;
+
+import dev.tollgate.rego.value.ArrayValue;
+import dev.tollgate.rego.value.BooleanValue;
+import dev.tollgate.rego.value.NullValue;
+import dev.tollgate.rego.value.NumberValue;
+import dev.tollgate.rego.value.ObjectValue;
+import dev.tollgate.rego.value.SetValue;
+import dev.tollgate.rego.value.StringValue;
+import dev.tollgate.rego.value.Value;
+import java.math.BigDecimal;
+
+/**
+ * Values written the way OPA prints terms ({@code ast.Term.String()}): strings quoted as Go's
+ * strconv.Quote, {@code ", "} between elements, {@code ": "} in objects, sets in braces and the
+ * empty set as {@code set()}. Object keys and set elements appear in value order.
+ */
+final class RegoText {
+  private RegoText() {}
+
+  static String of(Value v) {
+    StringBuilder sb = new StringBuilder();
+    write(sb, v);
+    return sb.toString();
+  }
+
+  private static void write(StringBuilder sb, Value v) {
+    switch (v) {
+      case NullValue n -> sb.append("null");
+      case BooleanValue b -> sb.append(b.value());
+      case NumberValue n -> sb.append(number(n));
+      case StringValue s -> GoFormat.quote(sb, s.value(), false);
+      case ArrayValue a -> {
+        sb.append('[');
+        for (int i = 0; i < a.size(); i++) {
+          if (i > 0) {
+            sb.append(", ");
+          }
+          write(sb, a.get(i));
+        }
+        sb.append(']');
+      }
+      case ObjectValue o -> {
+        sb.append('{');
+        boolean first = true;
+        for (Value k : o.sortedKeys()) {
+          if (!first) {
+            sb.append(", ");
+          }
+          first = false;
+          write(sb, k);
+          sb.append(": ");
+          write(sb, o.get(k));
+        }
+        sb.append('}');
+      }
+      case SetValue s -> {
+        if (s.isEmpty()) {
+          sb.append("set()");
+          return;
+        }
+        sb.append('{');
+        boolean first = true;
+        for (Value e : s.sorted()) {
+          if (!first) {
+            sb.append(", ");
+          }
+          first = false;
+          write(sb, e);
+        }
+        sb.append('}');
+      }
+    }
+  }
+
+  /** A number as literal text; exponents are written without a plus sign ({@code 2e308}). */
+  static String number(NumberValue n) {
+    String s = n.toString();
+    if (s.indexOf('e') < 0 && n.toBigDecimal().scale() >= 0) {
+      return s;
+    }
+    BigDecimal d = n.toBigDecimal().stripTrailingZeros();
+    String digits = d.unscaledValue().abs().toString();
+    int exponent = digits.length() - 1 - d.scale();
+    StringBuilder sb = new StringBuilder();
+    if (d.signum() < 0) {
+      sb.append('-');
+    }
+    sb.append(digits.charAt(0));
+    if (digits.length() > 1) {
+      sb.append('.').append(digits, 1, digits.length());
+    }
+    return sb.append('e').append(exponent).toString();
+  }
+}
