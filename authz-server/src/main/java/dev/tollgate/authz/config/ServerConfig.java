@@ -8,6 +8,8 @@ import dev.tollgate.authz.decision.ResponseHeaders;
 import dev.tollgate.authz.identity.IdentityPolicy;
 import dev.tollgate.authz.identity.IdentitySource;
 import dev.tollgate.authz.input.InputOptions;
+import dev.tollgate.authz.policy.BundleTenant;
+import dev.tollgate.authz.policy.ReloadOptions;
 import dev.tollgate.authz.tenant.TenantRouting;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +26,12 @@ import java.util.Set;
 public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInboundMetadataBytes,
                            Duration shutdownGrace, Tls tls, Listener admin, Path policiesDir,
                            IdentityPolicy identity, TenantRouting tenancy, InputOptions input, int maxHeaderBytes,
-                           ResponseHeaders responseHeaders, int wasmPoolSize, Duration wasmBorrowTimeout) {
+                           ResponseHeaders responseHeaders, int wasmPoolSize, Duration wasmBorrowTimeout,
+                           ReloadOptions reload, List<BundleTenant> bundleTenants) {
+
+    public ServerConfig {
+        bundleTenants = List.copyOf(bundleTenants);
+    }
 
     public record Listener(String address, int port) {
     }
@@ -68,7 +75,7 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 throw new ConfigException(origin + ": cannot read (" + e.getMessage() + ")");
             }
         }
-        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts"));
+        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts", "tenants", "keys"));
         return from(t);
     }
 
@@ -111,7 +118,10 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 t.integer("input.max_header_bytes", 1024, Integer.MAX_VALUE),
                 new ResponseHeaders(t.string("response.reason_header"), t.string("response.decision_id_header")),
                 t.integer("wasm.pool_size", 1, 1024),
-                Duration.ofMillis(t.integer("wasm.borrow_timeout_ms", 1, 600_000)));
+                Duration.ofMillis(t.integer("wasm.borrow_timeout_ms", 1, 600_000)),
+                new ReloadOptions(t.bool("policies.watch"), Duration.ofMillis(t.integer("policies.debounce_ms", 0, 600_000)),
+                        Duration.ofMillis(t.integer("policies.poll_interval_ms", 100, 3_600_000))),
+                BundleTenantsConfig.parse(t.node("tenants"), t.originOf("tenants"), t.node("keys"), t.originOf("keys")));
     }
 
     static void checkTls(Tls tls, String origin) {
@@ -125,32 +135,50 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
 
     public ServerConfig withGrpc(Listener l) {
         return new ServerConfig(l, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
-                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                reload, bundleTenants);
     }
 
     public ServerConfig withAdmin(Listener l) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, l,
-                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                reload, bundleTenants);
     }
 
     public ServerConfig withPoliciesDir(Path dir) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
-                dir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                dir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                reload, bundleTenants);
     }
 
     public ServerConfig withTls(Tls newTls) {
         checkTls(newTls, "command line");
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, newTls, admin,
-                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                reload, bundleTenants);
     }
 
     public ServerConfig withIdentity(IdentityPolicy newIdentity) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
-                policiesDir, newIdentity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                policiesDir, newIdentity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                reload, bundleTenants);
+    }
+
+    public ServerConfig withReload(ReloadOptions newReload) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                newReload, bundleTenants);
+    }
+
+    public ServerConfig withBundleTenants(List<BundleTenant> newBundleTenants) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                reload, newBundleTenants);
     }
 
     public ServerConfig withTenancy(TenantRouting newTenancy) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
-                policiesDir, identity, newTenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout);
+                policiesDir, identity, newTenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                reload, bundleTenants);
     }
 }

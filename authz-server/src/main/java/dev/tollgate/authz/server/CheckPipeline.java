@@ -57,14 +57,22 @@ public final class CheckPipeline {
         this.stages = List.copyOf(stages);
     }
 
-    /** The decision and what the response is built from; exposed for tests and later telemetry. */
-    public record Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity) {
+    /**
+     * The decision and what the response is built from; exposed for tests and later telemetry.
+     *
+     * @param policyRevision revision of the tenant policy that was in service for this check, or null
+     */
+    public record Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity,
+                          String policyRevision) {
+        public Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity) {
+            this(decision, decisionId, tenant, identity, null);
+        }
     }
 
     public CheckResponse check(CheckRequest request, Optional<X509Certificate> peerCertificate) {
         Outcome o = decide(request, peerCertificate);
         return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), identityValue(o.identity()),
-                responseHeaders);
+                responseHeaders, o.policyRevision());
     }
 
     private static final int IDENTITY_MEMO_LIMIT = 10_000;
@@ -119,13 +127,13 @@ public final class CheckPipeline {
                 case IdentityResult.Missing m -> {
                     if (!tenant.get().settings().allowAnonymous()) {
                         return new Outcome(Decision.deny(Reason.IDENTITY_MISSING, m.detail()), decisionId, tenantName,
-                                null);
+                                null, tenant.get().revision());
                     }
                 }
                 case IdentityResult.Invalid i -> {
                     if (!tenant.get().settings().allowAnonymous()) {
                         return new Outcome(Decision.deny(Reason.IDENTITY_INVALID, i.detail()), decisionId, tenantName,
-                                null);
+                                null, tenant.get().revision());
                     }
                 }
             }
@@ -136,8 +144,9 @@ public final class CheckPipeline {
                         inputOptions);
             } catch (InvalidRequestException e) {
                 return new Outcome(Decision.deny(Reason.INVALID_REQUEST, e.getMessage()), decisionId, tenantName,
-                        caller);
+                        caller, tenant.get().revision());
             }
+            // The tenant read above is the snapshot this check uses to the end, whatever a reload publishes.
             Decision decision = evaluate(tenant.get(), input, decisionId);
             if (decision.allowed()) {
                 CheckContext context = new CheckContext(decisionId, tenantName, identity, request, input);
@@ -145,7 +154,7 @@ public final class CheckPipeline {
                     decision = stage.afterAllow(context, decision);
                 }
             }
-            return new Outcome(decision, decisionId, tenantName, caller);
+            return new Outcome(decision, decisionId, tenantName, caller, tenant.get().revision());
         } catch (RuntimeException | StackOverflowError e) {
             LOG.log(Level.ERROR, "check " + decisionId + " failed unexpectedly", e);
             return new Outcome(Decision.deny(Reason.EVALUATION_ERROR, ""), decisionId, tenantName, caller);

@@ -3,6 +3,9 @@ package dev.tollgate.authz.server;
 import dev.tollgate.authz.config.ServerConfig;
 import dev.tollgate.authz.engine.Engines;
 import dev.tollgate.authz.identity.IdentityResolver;
+import dev.tollgate.authz.policy.BundleTenant;
+import dev.tollgate.authz.policy.PolicyLifecycle;
+import dev.tollgate.authz.policy.ReloadStats;
 import dev.tollgate.authz.tenant.Tenant;
 import dev.tollgate.authz.tenant.TenantLoader;
 import dev.tollgate.authz.tenant.TenantRegistry;
@@ -13,7 +16,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,37 +25,50 @@ import java.util.List;
  * Netty server ({@link TollgateServer}) and in-process tests both serve {@link #services()}.
  */
 public final class Tollgate implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Tollgate.class.getName());
-
     private final ServerConfig config;
-    private final TenantLoader loader;
     private final TenantRegistry registry;
     private final CheckPipeline pipeline;
+    private final PolicyLifecycle lifecycle;
     private final HealthStatusManager health = new HealthStatusManager();
 
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages) {
         this.config = config;
-        this.loader = new TenantLoader(engines);
-        this.registry = new TenantRegistry(TenantLoader.tenantNames(config.policiesDir()));
+        TenantLoader loader = new TenantLoader(engines);
+        List<String> expected = new ArrayList<>(TenantLoader.tenantNames(config.policiesDir()));
+        for (BundleTenant b : config.bundleTenants()) {
+            if (!expected.contains(b.name())) {
+                expected.add(b.name());
+            }
+        }
+        this.registry = new TenantRegistry(expected);
         this.pipeline = new CheckPipeline(new TenantResolver(config.tenancy()), new IdentityResolver(config.identity()),
                 registry, config.input(), config.maxHeaderBytes(), config.responseHeaders(), stages);
+        this.lifecycle = new PolicyLifecycle(config.policiesDir(), loader, registry, config.reload(),
+                config.bundleTenants(), this::updateHealth, Clock.systemUTC());
         setHealth(ServingStatus.NOT_SERVING);
     }
 
-    /** Loads every tenant; health turns SERVING only if all loaded. */
+    /** Loads every tenant once; health turns SERVING only if every tenant has a policy in service. */
     public void loadTenants() {
-        List<Tenant> loaded = new ArrayList<>();
-        for (String name : registry.names().stream().sorted().toList()) {
-            Tenant t = loader.load(config.policiesDir(), name);
-            if (t.loaded()) {
-                LOG.log(Level.INFO, "tenant " + name + " loaded (engine " + t.engine().orElse("?") + ", revision "
-                        + t.revision() + ")");
-            } else {
-                LOG.log(Level.WARNING, "tenant " + name + " failed to load: " + t.error().orElse(""));
-            }
-            loaded.add(t);
-        }
-        registry.publish(loaded);
+        lifecycle.loadAll();
+    }
+
+    /** Keeps policies current from now on: directory watch, fingerprint checks, bundle polling. */
+    public void startReloading() {
+        lifecycle.start();
+    }
+
+    /** Reload statistics (successes, failures, last error, per-tenant revision), for metrics. */
+    public ReloadStats reloadStats() {
+        return lifecycle.stats();
+    }
+
+    /** Fingerprints the policy directory now and reloads what changed. */
+    public void rescanPolicies() {
+        lifecycle.rescan();
+    }
+
+    private void updateHealth() {
         setHealth(registry.allLoaded() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
     }
 
@@ -84,6 +100,7 @@ public final class Tollgate implements AutoCloseable {
 
     @Override
     public void close() {
+        lifecycle.close();
         for (Tenant t : registry.tenants()) {
             t.policy().ifPresent(p -> p.close());
         }
