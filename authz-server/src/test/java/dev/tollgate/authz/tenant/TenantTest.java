@@ -76,7 +76,13 @@ class TenantTest {
                 Arguments.of("allow_anonymous: 1\n", "key 'allow_anonymous' must be true or false"),
                 Arguments.of("engine: lua\n", "key 'engine' must be 'wasm' or 'rego'"),
                 Arguments.of("entrypoint: data.envoy.allow\n", "key 'entrypoint' must be a rule path"),
-                Arguments.of("[1]\n", "must be a mapping of keys"));
+                Arguments.of("[1]\n", "must be a mapping of keys"),
+                Arguments.of("evaluation: {max_steps: 0}\n", "key 'evaluation.max_steps' must be a whole number from 1"),
+                Arguments.of("evaluation: {timeout_ms: 90000}\n", "key 'evaluation.timeout_ms' must be a whole number from 1 to 60000"),
+                Arguments.of("evaluation: {steps: 5}\n", "unknown key 'evaluation.steps'"),
+                Arguments.of("http_send: {allowed_hosts: []}\n", "key 'http_send.allowed_hosts' must be a non-empty list"),
+                Arguments.of("http_send: {allowed_hosts: [\"https://x.example\"]}\n", "must hold host names (no scheme or port)"),
+                Arguments.of("http_send: {enabled: true}\n", "unknown key 'http_send.enabled'"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -99,6 +105,10 @@ class TenantTest {
         assertEquals(new TenantSettings("bank/authz/decision", true, true, Optional.of("rego")),
                 TenantSettings.read(dir.resolve("t/tenant.yaml")));
         assertEquals(TenantSettings.DEFAULTS, TenantSettings.read(dir.resolve("t/none.yaml")));
+        Files.writeString(dir.resolve("t/tenant.yaml"),
+                "evaluation: {max_steps: 5000, timeout_ms: 20}\nhttp_send: {allowed_hosts: [opa-data.internal]}\n");
+        assertEquals(new dev.tollgate.authz.engine.EvalSettings(5000, Duration.ofMillis(20), Set.of("opa-data.internal")),
+                TenantSettings.read(dir.resolve("t/tenant.yaml")).evaluation());
     }
 
     @Test
