@@ -103,14 +103,22 @@ class RegoEngineTest {
         assertTrue(f.message().contains("t/policy.rego"), f.message());
     }
 
-    @Test
-    void runawayPolicyIsCancelledByTheStepLimit() throws Exception {
-        LoadResult r = new RegoEngine().load(source(
-                "package envoy.authz\n\nallow := count([x | some x in numbers.range(1, 100000000)])\n",
-                "{}", new EvalSettings(10_000, Duration.ofSeconds(30), Set.of())));
+    static final String RUNAWAY = "package envoy.authz\n\nallow := count([[x, y, z] | some x in numbers.range(1, 1000);"
+            + " some y in numbers.range(1, 1000); some z in numbers.range(1, 1000)])\n";
+
+    static Stream<Arguments> budgets() {
+        return Stream.of(
+                Arguments.of("steps", new EvalSettings(10_000, Duration.ofSeconds(60), Set.of())),
+                Arguments.of("time", new EvalSettings(Long.MAX_VALUE, Duration.ofMillis(50), Set.of())));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("budgets")
+    void runawayPolicyIsCancelledByItsBudget(String budget, EvalSettings settings) throws Exception {
+        LoadResult r = new RegoEngine().load(source(RUNAWAY, "{}", settings));
         EvalResult.Failed f = assertInstanceOf(EvalResult.Failed.class,
                 assertInstanceOf(LoadResult.Loaded.class, r).policy().evaluate(JSON.readTree("{}")));
-        assertEquals("eval_cancel_error", f.code());
+        assertEquals("eval_cancel_error", f.code(), f.message());
     }
 
     @Test
