@@ -13,7 +13,7 @@ import java.util.Set;
  */
 public record EvalSettings(long maxSteps, Duration timeout, Set<String> httpSendAllowedHosts) {
     /** A budget for a Check: far more than a real authorization policy needs, far less than a hang. */
-    public static final EvalSettings DEFAULTS = new EvalSettings(1_000_000L, Duration.ofMillis(500), Set.of());
+    public static final EvalSettings DEFAULTS = new EvalSettings(1_000_000L, Duration.ofSeconds(1), Set.of());
 
     public EvalSettings {
         Objects.requireNonNull(timeout, "timeout");
