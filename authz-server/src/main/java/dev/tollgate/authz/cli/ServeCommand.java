@@ -3,6 +3,7 @@ package dev.tollgate.authz.cli;
 import dev.tollgate.authz.config.ConfigException;
 import dev.tollgate.authz.config.ServerConfig;
 import dev.tollgate.authz.engine.Engines;
+import dev.tollgate.authz.engine.rego.RegoEngine;
 import dev.tollgate.authz.engine.wasm.WasmEngine;
 import dev.tollgate.authz.server.TollgateServer;
 import java.io.IOException;
@@ -60,7 +61,7 @@ final class ServeCommand implements Callable<Integer> {
         TollgateServer server;
         try {
             cfg = effectiveConfig();
-            Engines engines = Engines.of(new WasmEngine(cfg.wasmPoolSize(), cfg.wasmBorrowTimeout()));
+            Engines engines = Engines.of(new RegoEngine(), new WasmEngine(cfg.wasmPoolSize(), cfg.wasmBorrowTimeout()));
             server = TollgateServer.start(cfg, engines, List.of());
         } catch (ConfigException | IllegalArgumentException | UncheckedIOException e) {
             spec.commandLine().getErr().println("tollgate: " + e.getMessage());

@@ -146,6 +146,11 @@ final class ConfigTree {
         return out;
     }
 
+    /** The raw tree at {@code key} (for free-form maps that their owner validates). */
+    JsonNode node(String key) {
+        return find(key).node();
+    }
+
     String originOf(String key) {
         return find(key).origin();
     }

@@ -11,6 +11,8 @@ import dev.tollgate.authz.input.InputOptions;
 import dev.tollgate.authz.ratelimit.RateLimitConfigException;
 import dev.tollgate.authz.ratelimit.RedisSettings;
 import dev.tollgate.authz.telemetry.DecisionLogSettings;
+import dev.tollgate.authz.policy.BundleTenant;
+import dev.tollgate.authz.policy.ReloadOptions;
 import dev.tollgate.authz.tenant.TenantRouting;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +35,12 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                            Duration shutdownGrace, Tls tls, Listener admin, Path policiesDir,
                            IdentityPolicy identity, TenantRouting tenancy, InputOptions input, int maxHeaderBytes,
                            ResponseHeaders responseHeaders, int wasmPoolSize, Duration wasmBorrowTimeout,
-                           Optional<RedisSettings> redis, DecisionLogSettings decisionLog) {
+                           Optional<RedisSettings> redis, DecisionLogSettings decisionLog,
+                           ReloadOptions reload, List<BundleTenant> bundleTenants) {
+
+    public ServerConfig {
+        bundleTenants = List.copyOf(bundleTenants);
+    }
 
     public record Listener(String address, int port) {
     }
@@ -78,7 +85,7 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
             }
         }
         ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts",
-                "rate_limits.redis"));
+                "rate_limits.redis", "tenants", "keys"));
         return from(t);
     }
 
@@ -122,7 +129,10 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 new ResponseHeaders(t.string("response.reason_header"), t.string("response.decision_id_header")),
                 t.integer("wasm.pool_size", 1, 1024),
                 Duration.ofMillis(t.integer("wasm.borrow_timeout_ms", 1, 600_000)),
-                redis(t), decisionLog(t));
+                redis(t), decisionLog(t),
+                new ReloadOptions(t.bool("policies.watch"), Duration.ofMillis(t.integer("policies.debounce_ms", 0, 600_000)),
+                        Duration.ofMillis(t.integer("policies.poll_interval_ms", 100, 3_600_000))),
+                BundleTenantsConfig.parse(t.node("tenants"), t.originOf("tenants"), t.node("keys"), t.originOf("keys")));
     }
 
     private static Optional<RedisSettings> redis(ConfigTree t) {
@@ -164,49 +174,61 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
     public ServerConfig withGrpc(Listener l) {
         return new ServerConfig(l, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog);
+                redis, decisionLog, reload, bundleTenants);
     }
 
     public ServerConfig withAdmin(Listener l) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, l,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog);
+                redis, decisionLog, reload, bundleTenants);
     }
 
     public ServerConfig withPoliciesDir(Path dir) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 dir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog);
+                redis, decisionLog, reload, bundleTenants);
     }
 
     public ServerConfig withTls(Tls newTls) {
         checkTls(newTls, "command line");
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, newTls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog);
+                redis, decisionLog, reload, bundleTenants);
     }
 
     public ServerConfig withIdentity(IdentityPolicy newIdentity) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, newIdentity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog);
+                redis, decisionLog, reload, bundleTenants);
     }
 
     public ServerConfig withRedis(Optional<RedisSettings> newRedis) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                newRedis, decisionLog);
+                newRedis, decisionLog, reload, bundleTenants);
     }
 
     public ServerConfig withDecisionLog(DecisionLogSettings newDecisionLog) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, newDecisionLog);
+                redis, newDecisionLog, reload, bundleTenants);
+    }
+
+    public ServerConfig withReload(ReloadOptions newReload) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog, newReload, bundleTenants);
+    }
+
+    public ServerConfig withBundleTenants(List<BundleTenant> newBundleTenants) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog, reload, newBundleTenants);
     }
 
     public ServerConfig withTenancy(TenantRouting newTenancy) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, newTenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog);
+                redis, decisionLog, reload, bundleTenants);
     }
 }

@@ -29,6 +29,9 @@ public final class CheckResponses {
     private static final Status UNAUTHENTICATED =
             Status.newBuilder().setCode(io.grpc.Status.Code.UNAUTHENTICATED.value()).build();
 
+    /** Dynamic-metadata key of the revision of the policy that decided. */
+    public static final String POLICY_REVISION = "policy_revision";
+
     private CheckResponses() {
     }
 
@@ -38,6 +41,12 @@ public final class CheckResponses {
      */
     public static CheckResponse build(Decision decision, String decisionId, String tenant, Value identity,
                                       ResponseHeaders names) {
+        return build(decision, decisionId, tenant, identity, names, null);
+    }
+
+    /** @param policyRevision revision of the tenant policy that decided, or null when none evaluated */
+    public static CheckResponse build(Decision decision, String decisionId, String tenant, Value identity,
+                                      ResponseHeaders names, String policyRevision) {
         Struct.Builder metadata = Struct.newBuilder();
         for (Map.Entry<String, JsonNode> e : decision.dynamicMetadata().properties()) {
             metadata.putFields(e.getKey(), value(e.getValue()));
@@ -48,6 +57,9 @@ public final class CheckResponses {
             metadata.putFields("tenant", constant(tenant));
         }
         metadata.putFields("identity", identity == null ? NULL : identity);
+        if (policyRevision != null) {
+            metadata.putFields(POLICY_REVISION, string(policyRevision));
+        }
         CheckResponse.Builder response = CheckResponse.newBuilder().setDynamicMetadata(metadata);
         if (decision.allowed()) {
             if (decision.headers().isEmpty() && decision.responseHeadersToAdd().isEmpty()

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The engines this server can use, by name. The Rego engine registers itself here once wired. */
+/** The engines this server can use, by name: {@code rego} (jrego) and {@code wasm} (OPA wasm on Chicory). */
 public final class Engines {
     public static final String WASM = "wasm";
     public static final String REGO = "rego";

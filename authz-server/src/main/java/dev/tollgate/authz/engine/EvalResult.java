@@ -12,7 +12,16 @@ public sealed interface EvalResult {
     record Undefined() implements EvalResult {
     }
 
-    /** Evaluation failed; {@code message} is for logs, not for callers. */
-    record Failed(String message) implements EvalResult {
+    /**
+     * Evaluation failed; {@code message} is for logs, not for callers.
+     *
+     * @param code the engine's error category, e.g. {@code eval_conflict_error}, {@code eval_cancel_error}
+     */
+    record Failed(String code, String message) implements EvalResult {
+        public static final String GENERIC = "eval_error";
+
+        public Failed(String message) {
+            this(GENERIC, message);
+        }
     }
 }

@@ -134,4 +134,15 @@ final class Glob {
     public String toString() {
         return pattern;
     }
+
+    // Globs compare by their pattern, so reloaded limits that did not change compare equal.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Glob g && g.pattern.equals(pattern);
+    }
+
+    @Override
+    public int hashCode() {
+        return pattern.hashCode();
+    }
 }

@@ -109,9 +109,17 @@ public final class RateLimiter implements AutoCloseable {
                 ticker.read() - origin);
     }
 
-    /** Installs or replaces a tenant's limits; its local counters start afresh. */
+    /**
+     * Installs or replaces a tenant's limits. Changed limits start with fresh local counters;
+     * limits equal to the installed ones (a policy reload that left {@code rate_limits} alone)
+     * keep theirs.
+     */
     public synchronized void replaceTenant(String tenant, TenantRateLimits limits) throws RateLimitConfigException {
         requireRedisIfNeeded(tenant, limits, redis == null ? null : redis.settings());
+        TenantLimiter current = tenants.get(tenant);
+        if (current != null && current.limits().equals(limits)) {
+            return;
+        }
         Map<String, TenantLimiter> next = new HashMap<>(tenants);
         next.put(tenant, new TenantLimiter(tenant, limits, ticker, redis, metrics));
         tenants = Map.copyOf(next);

@@ -166,4 +166,8 @@ final class TenantLimiter {
         policyBuckets.cleanUp();
         return callerBuckets.estimatedSize() + policyBuckets.estimatedSize();
     }
+
+    TenantRateLimits limits() {
+        return config;
+    }
 }

@@ -100,4 +100,24 @@ public final class TenantRateLimits {
     public Duration idleExpiry() {
         return idleExpiry;
     }
+
+    /** Equal limits keep their counters across a policy reload. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TenantRateLimits t
+                && t.rulesMostSpecificFirst.equals(rulesMostSpecificFirst)
+                && java.util.Objects.equals(t.defaultRule, defaultRule)
+                && t.tiers.equals(tiers)
+                && t.counters == counters
+                && t.onRedisFailure == onRedisFailure
+                && t.budgetHeaders == budgetHeaders
+                && t.maxKeys == maxKeys
+                && t.idleExpiry.equals(idleExpiry);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(rulesMostSpecificFirst, defaultRule, tiers, counters, onRedisFailure,
+                budgetHeaders, maxKeys, idleExpiry);
+    }
 }

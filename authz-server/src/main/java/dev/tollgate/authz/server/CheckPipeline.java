@@ -74,8 +74,12 @@ public final class CheckPipeline {
      */
     public record Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity,
                           String revision, long evalNanos) {
-        Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity) {
+        public Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity) {
             this(decision, decisionId, tenant, identity, null, 0);
+        }
+
+        public Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity, String revision) {
+            this(decision, decisionId, tenant, identity, revision, 0);
         }
     }
 
@@ -90,7 +94,7 @@ public final class CheckPipeline {
             LOG.log(Level.ERROR, "check " + o.decisionId() + ": telemetry failed", e);
         }
         return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), identityValue(o.identity()),
-                responseHeaders);
+                responseHeaders, o.revision());
     }
 
     private static final int IDENTITY_MEMO_LIMIT = 10_000;
@@ -145,13 +149,13 @@ public final class CheckPipeline {
                 case IdentityResult.Missing m -> {
                     if (!tenant.get().settings().allowAnonymous()) {
                         return new Outcome(Decision.deny(Reason.IDENTITY_MISSING, m.detail()), decisionId, tenantName,
-                                null);
+                                null, tenant.get().revision());
                     }
                 }
                 case IdentityResult.Invalid i -> {
                     if (!tenant.get().settings().allowAnonymous()) {
                         return new Outcome(Decision.deny(Reason.IDENTITY_INVALID, i.detail()), decisionId, tenantName,
-                                null);
+                                null, tenant.get().revision());
                     }
                 }
             }
@@ -162,8 +166,9 @@ public final class CheckPipeline {
                         inputOptions);
             } catch (InvalidRequestException e) {
                 return new Outcome(Decision.deny(Reason.INVALID_REQUEST, e.getMessage()), decisionId, tenantName,
-                        caller);
+                        caller, tenant.get().revision());
             }
+            // The tenant read above is the snapshot this check uses to the end, whatever a reload publishes.
             long evalStart = System.nanoTime();
             Decision decision = evaluate(tenant.get(), input, decisionId);
             long evalNanos = System.nanoTime() - evalStart;

@@ -5,6 +5,10 @@ import dev.tollgate.authz.config.ServerConfig;
 import dev.tollgate.authz.decision.Reason;
 import dev.tollgate.authz.engine.Engines;
 import dev.tollgate.authz.identity.IdentityResolver;
+import dev.tollgate.authz.policy.BundleTenant;
+import dev.tollgate.authz.policy.PolicyLifecycle;
+import dev.tollgate.authz.policy.ReloadStats;
+import dev.tollgate.authz.policy.TenantActivator;
 import dev.tollgate.authz.ratelimit.RateLimitConfigException;
 import dev.tollgate.authz.ratelimit.RateLimiter;
 import dev.tollgate.authz.telemetry.CheckMetrics;
@@ -26,6 +30,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,13 +46,13 @@ public final class Tollgate implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Tollgate.class.getName());
 
     private final ServerConfig config;
-    private final TenantLoader loader;
     private final TenantRegistry registry;
     private final RateLimiter rateLimiter;
     private final CheckMetrics checkMetrics;
     private final DecisionLog decisionLog;
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final CheckPipeline pipeline;
+    private final PolicyLifecycle lifecycle;
     private final HealthStatusManager health = new HealthStatusManager();
 
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages) {
@@ -61,8 +66,14 @@ public final class Tollgate implements AutoCloseable {
      */
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages, Ticker ticker) {
         this.config = config;
-        this.loader = new TenantLoader(engines);
-        this.registry = new TenantRegistry(TenantLoader.tenantNames(config.policiesDir()));
+        TenantLoader loader = new TenantLoader(engines);
+        List<String> expected = new ArrayList<>(TenantLoader.tenantNames(config.policiesDir()));
+        for (BundleTenant b : config.bundleTenants()) {
+            if (!expected.contains(b.name())) {
+                expected.add(b.name());
+            }
+        }
+        this.registry = new TenantRegistry(expected);
         try {
             this.decisionLog = DecisionLog.open(config.decisionLog());
         } catch (IOException e) {
@@ -88,39 +99,74 @@ public final class Tollgate implements AutoCloseable {
                 .register(new RateLimitMetricSource(rateLimiter.metrics()))
                 .register(this::tenantReadiness)
                 .register(decisionLog)
-                .register(ProcessMetrics.fromManifest());
+                .register(ProcessMetrics.fromManifest())
+                .register(this::reloadMetrics);
+        this.lifecycle = new PolicyLifecycle(config.policiesDir(), loader, registry, config.reload(),
+                config.bundleTenants(), this::updateHealth, new RateLimitActivation(), Clock.systemUTC());
         setHealth(ServingStatus.NOT_SERVING);
     }
 
-    /**
-     * Loads every tenant and installs its rate limits; health turns SERVING only if all loaded. A
-     * tenant whose limits cannot be used (counters: redis without server redis settings) fails to load.
-     */
+    /** Loads every tenant once; health turns SERVING only if every tenant has a policy in service. */
     public void loadTenants() {
-        List<Tenant> loaded = new ArrayList<>();
-        for (String name : registry.names().stream().sorted().toList()) {
-            Tenant t = loader.load(config.policiesDir(), name);
-            if (t.loaded()) {
-                try {
-                    rateLimiter.replaceTenant(name, t.settings().rateLimits());
-                } catch (RateLimitConfigException e) {
-                    t.policy().ifPresent(p -> p.close());
-                    t = new Tenant(name, t.settings(), t.engine(), Optional.empty(),
-                            Optional.of(config.policiesDir().resolve(name).resolve("tenant.yaml") + ": "
-                                    + String.join("; ", e.problems())), t.revision());
-                }
-            }
-            if (t.loaded()) {
-                LOG.log(Level.INFO, "tenant " + name + " loaded (engine " + t.engine().orElse("?") + ", revision "
-                        + t.revision() + ")");
-            } else {
-                rateLimiter.removeTenant(name);
-                LOG.log(Level.WARNING, "tenant " + name + " failed to load: " + t.error().orElse(""));
-            }
-            loaded.add(t);
-        }
-        registry.publish(loaded);
+        lifecycle.loadAll();
+    }
+
+    /** Keeps policies current from now on: directory watch, fingerprint checks, bundle polling. */
+    public void startReloading() {
+        lifecycle.start();
+    }
+
+    /** Reload statistics (successes, failures, last error, per-tenant revision), for metrics. */
+    public ReloadStats reloadStats() {
+        return lifecycle.stats();
+    }
+
+    /** Fingerprints the policy directory now and reloads what changed. */
+    public void rescanPolicies() {
+        lifecycle.rescan();
+    }
+
+    private void updateHealth() {
         setHealth(registry.allLoaded() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+    }
+
+    /**
+     * Installs a tenant's rate limits as its policy goes into service. Unchanged limits keep their
+     * counters; limits the server cannot honour (Redis counters without Redis settings) refuse the
+     * load, so the last good policy and its limits keep serving.
+     */
+    private final class RateLimitActivation implements TenantActivator {
+        @Override
+        public Tenant activate(Tenant t) {
+            try {
+                rateLimiter.replaceTenant(t.name(), t.settings().rateLimits());
+                return t;
+            } catch (RateLimitConfigException e) {
+                t.policy().ifPresent(p -> p.close());
+                return new Tenant(t.name(), t.settings(), t.engine(), Optional.empty(),
+                        Optional.of("tenant.yaml: " + String.join("; ", e.problems())), t.revision());
+            }
+        }
+
+        @Override
+        public void deactivate(String name) {
+            rateLimiter.removeTenant(name);
+        }
+    }
+
+    private void reloadMetrics(MetricWriter out) {
+        ReloadStats stats = lifecycle.stats();
+        out.family("tollgate_policy_loads_total", MetricWriter.Type.COUNTER,
+                "Policy loads and reloads per tenant, by result; a failed reload keeps the last good policy.");
+        for (var e : new java.util.TreeMap<>(stats.tenants()).entrySet()) {
+            out.sample(e.getValue().successes(), "tenant", e.getKey(), "result", "success");
+            out.sample(e.getValue().failures(), "tenant", e.getKey(), "result", "failure");
+        }
+        out.family("tollgate_policy_last_load_failed", MetricWriter.Type.GAUGE,
+                "1 when the tenant's most recent load failed (the last good policy serves), else 0.");
+        for (var e : new java.util.TreeMap<>(stats.tenants()).entrySet()) {
+            out.sample(e.getValue().lastError().isPresent() ? 1 : 0, "tenant", e.getKey());
+        }
     }
 
     private void tenantReadiness(MetricWriter out) {
@@ -168,6 +214,7 @@ public final class Tollgate implements AutoCloseable {
 
     @Override
     public void close() {
+        lifecycle.close();
         for (Tenant t : registry.tenants()) {
             t.policy().ifPresent(p -> p.close());
         }

@@ -31,7 +31,10 @@ public final class TollgateServer {
         this.config = config;
     }
 
-    /** Binds both listeners, then loads the tenants (health stays NOT_SERVING until they are). */
+    /**
+     * Binds both listeners, then loads the tenants (health stays NOT_SERVING until they are) and keeps
+     * them current.
+     */
     public static TollgateServer start(ServerConfig config, Engines engines, List<DecisionStage> stages)
             throws IOException {
         Tollgate tollgate = new Tollgate(config, engines, stages);
@@ -60,6 +63,7 @@ public final class TollgateServer {
         }
         TollgateServer server = new TollgateServer(tollgate, grpc, admin, config);
         tollgate.loadTenants();
+        tollgate.startReloading();
         return server;
     }
 

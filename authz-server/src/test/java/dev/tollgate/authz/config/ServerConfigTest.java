@@ -7,9 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.authz.identity.IdentitySource;
 import dev.tollgate.authz.ratelimit.RedisSettings;
 import dev.tollgate.authz.telemetry.DecisionLogSettings;
+import dev.tollgate.authz.policy.BundleTenant;
+import dev.tollgate.authz.policy.ReloadOptions;
+import dev.tollgate.authz.policy.bundle.FileBundleSource;
+import dev.tollgate.authz.policy.bundle.HttpBundleSource;
+import dev.tollgate.authz.policy.bundle.VerificationConfig;
 import dev.tollgate.authz.tenant.TenantRouting;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -82,7 +88,25 @@ class ServerConfigTest {
                 Arguments.of("rate_limits:\n  memcached: {}\n", "unknown key 'rate_limits.memcached'"),
                 Arguments.of("decision_log:\n  sample_allowed: 2\n", "key 'decision_log.sample_allowed' must be a number from 0 to 1, got 2"),
                 Arguments.of("decision_log:\n  output: 7\n", "key 'decision_log.output' must be \"off\", stdout or a file path"),
-                Arguments.of("decision_log:\n  queue_size: 0\n", "key 'decision_log.queue_size' must be an integer from 1"));
+                Arguments.of("decision_log:\n  queue_size: 0\n", "key 'decision_log.queue_size' must be an integer from 1"),
+                Arguments.of("policies:\n  debounce_ms: -1\n", "key 'policies.debounce_ms' must be an integer from 0"),
+                Arguments.of("policies:\n  poll_interval_ms: 0\n", "key 'policies.poll_interval_ms' must be an integer from 100"),
+                Arguments.of("tenants:\n  bank-c: {}\n", "key 'tenants.bank-c.bundle' is required"),
+                Arguments.of("tenants:\n  shared:\n    bundle: {path: /b}\n", "key 'tenants.shared': tenant names"),
+                Arguments.of("tenants:\n  bank-c:\n    colour: red\n    bundle: {path: /b}\n", "key 'tenants.bank-c': unknown key 'colour'"),
+                Arguments.of("tenants:\n  bank-c:\n    evaluation: {max_steps: 0}\n    bundle: {path: /b}\n", "evaluation.max_steps"),
+                Arguments.of("tenants:\n  bank-c:\n    bundle: {url: ftp://x/b.tar.gz}\n", "key 'tenants.bank-c.bundle.url': bundle url must be http or https"),
+                Arguments.of("tenants:\n  bank-c:\n    bundle: {url: http://x/b, path: /b}\n", "key 'tenants.bank-c.bundle' needs exactly one of 'url' and 'path'"),
+                Arguments.of("tenants:\n  bank-c:\n    bundle: {path: /b, etag: x}\n", "unknown key 'tenants.bank-c.bundle.etag'"),
+                Arguments.of("tenants:\n  bank-c:\n    bundle: {path: /b, polling: {min_delay_seconds: 0}}\n", "key 'tenants.bank-c.bundle.polling.min_delay_seconds' must be a whole number of seconds"),
+                Arguments.of("tenants:\n  bank-c:\n    bundle: {path: /b, polling: {min_delay_seconds: 9, max_delay_seconds: 3}}\n", "max_delay_seconds is less than min_delay_seconds"),
+                Arguments.of("tenants:\n  bank-c:\n    bundle: {path: /b, signing: {keyid: k}}\n", "key 'tenants.bank-c.bundle.signing' needs verification keys under 'keys'"),
+                Arguments.of("tenants:\n  bank-c:\n    bundle: {path: /b, signing: {keyid: other}}\nkeys:\n  k: {algorithm: HS256, key: secret}\n", "key id 'other' is not among the configured keys [k]"),
+                Arguments.of("tenants:\n  bank-c:\n    bundle: {path: /b, credentials: {bearer: {token: t}}}\n", "key 'tenants.bank-c.bundle.credentials' applies to 'url' bundles only"),
+                Arguments.of("tenants:\n  bank-c:\n    bundle: {url: http://x/b, credentials: {bearer: {token: t, token_path: /f}}}\n", "needs exactly one of 'token' and 'token_path'"),
+                Arguments.of("keys:\n  k: {algorithm: RS256}\n", "key 'keys.k' needs exactly one of 'key' and 'key_file'"),
+                Arguments.of("keys:\n  k: {algorithm: RS256, key: not-a-pem}\n", "key 'keys.k': "),
+                Arguments.of("keys:\n  k: {algorithm: HS256, key: s, kid: x}\n", "unknown key 'keys.k.kid'"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -123,6 +147,50 @@ class ServerConfigTest {
         // YAML 1.1 reads an unquoted off as false; it still means off.
         Files.writeString(file, "decision_log:\n  output: off\n");
         assertEquals(false, ServerConfig.load(Optional.of(file)).decisionLog().enabled());
+    }
+
+    @Test
+    void bundleTenantsAndKeys() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "t0ken\n");
+        Path file = dir.resolve("bundles.yaml");
+        Files.writeString(file, """
+                policies: {watch: false, debounce_ms: 100, poll_interval_ms: 2000}
+                tenants:
+                  bank-c:
+                    entrypoint: envoy/authz/result
+                    evaluation: {timeout_ms: 50}
+                    bundle:
+                      url: https://bundles.example/bank-c.tar.gz
+                      polling: {min_delay_seconds: 10, max_delay_seconds: 20}
+                      credentials: {bearer: {token_path: %s}}
+                      signing: {keyid: k1, scope: write}
+                  bank-d:
+                    bundle: {path: /bundles/bank-d.tar.gz}
+                keys:
+                  k1: {algorithm: HS256, key: a-secret}
+                """.formatted(token));
+        ServerConfig c = ServerConfig.load(Optional.of(file));
+        assertEquals(new ReloadOptions(false, Duration.ofMillis(100), Duration.ofSeconds(2)), c.reload());
+        assertEquals(2, c.bundleTenants().size());
+        BundleTenant bankC = c.bundleTenants().get(0);
+        assertEquals("bank-c", bankC.name());
+        assertEquals("envoy/authz/result", bankC.settings().entrypoint());
+        assertEquals(Duration.ofMillis(50), bankC.settings().evaluation().timeout());
+        HttpBundleSource http = (HttpBundleSource) bankC.source();
+        assertEquals("https://bundles.example/bank-c.tar.gz", http.url().toString());
+        assertEquals(Duration.ofSeconds(10), http.minDelay());
+        assertEquals(Duration.ofSeconds(20), http.maxDelay());
+        assertEquals(Optional.of(token), http.bearerTokenFile());
+        VerificationConfig v = bankC.options().verification().orElseThrow();
+        assertEquals("k1", v.keyId());
+        assertEquals("write", v.scope());
+        assertEquals("HS256", v.keys().get("k1").algorithm());
+        BundleTenant bankD = c.bundleTenants().get(1);
+        assertEquals(Path.of("/bundles/bank-d.tar.gz"), ((FileBundleSource) bankD.source()).path());
+        assertTrue(bankD.options().verification().isEmpty());
+        assertEquals(ServerConfig.defaults().reload(), ReloadOptions.DEFAULTS);
+        assertEquals(List.of(), ServerConfig.defaults().bundleTenants());
     }
 
     @Test

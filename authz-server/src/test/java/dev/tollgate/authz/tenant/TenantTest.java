@@ -80,7 +80,13 @@ class TenantTest {
                 Arguments.of("rate_limits:\n  default: {rate: 5, per: day}\n", "rate_limits.default.per: expected one of"),
                 Arguments.of("rate_limits:\n  rules:\n    - {name: a, rate: 1, per: second, colour: red}\n",
                         "rate_limits.rules[0].colour: unknown key"),
-                Arguments.of("rate_limits: 5\n", "rate_limits: expected a mapping"));
+                Arguments.of("rate_limits: 5\n", "rate_limits: expected a mapping"),
+                Arguments.of("evaluation: {max_steps: 0}\n", "key 'evaluation.max_steps' must be a whole number from 1"),
+                Arguments.of("evaluation: {timeout_ms: 90000}\n", "key 'evaluation.timeout_ms' must be a whole number from 1 to 60000"),
+                Arguments.of("evaluation: {steps: 5}\n", "unknown key 'evaluation.steps'"),
+                Arguments.of("http_send: {allowed_hosts: []}\n", "key 'http_send.allowed_hosts' must be a non-empty list"),
+                Arguments.of("http_send: {allowed_hosts: [\"https://x.example\"]}\n", "must hold host names (no scheme or port)"),
+                Arguments.of("http_send: {enabled: true}\n", "unknown key 'http_send.enabled'"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -114,6 +120,10 @@ class TenantTest {
         assertEquals(List.of("teller", "default"), withLimits.rateLimits().ruleOrder());
         assertTrue(withLimits.rateLimits().budgetHeaders());
         assertEquals(Set.of("gold"), withLimits.rateLimits().tierNames());
+        Files.writeString(dir.resolve("t/tenant.yaml"),
+                "evaluation: {max_steps: 5000, timeout_ms: 20}\nhttp_send: {allowed_hosts: [opa-data.internal]}\n");
+        assertEquals(new dev.tollgate.authz.engine.EvalSettings(5000, Duration.ofMillis(20), Set.of("opa-data.internal")),
+                TenantSettings.read(dir.resolve("t/tenant.yaml")).evaluation());
     }
 
     @Test

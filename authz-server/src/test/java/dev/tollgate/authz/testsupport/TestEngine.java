@@ -31,7 +31,7 @@ public final class TestEngine implements PolicyEngine {
         if (f == null) {
             return new LoadResult.Failed("no test policy for tenant " + source.tenant());
         }
-        if (source.regoFiles().isEmpty()) {
+        if (source.modules().stream().allMatch(m -> m.shared())) {
             return new LoadResult.Failed("no .rego files for tenant " + source.tenant());
         }
         return new LoadResult.Loaded(new CompiledPolicy() {

@@ -5,8 +5,6 @@ import dev.tollgate.authz.engine.Engines;
 import dev.tollgate.authz.engine.LoadResult;
 import dev.tollgate.authz.engine.PolicyEngine;
 import dev.tollgate.authz.engine.PolicySource;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 
 /** Runs OPA-compiled {@code policy.wasm} on Chicory through opa-java-wasm, instances pooled per tenant. */
@@ -29,26 +27,22 @@ public final class WasmEngine implements PolicyEngine {
 
     @Override
     public LoadResult load(PolicySource source) {
-        if (source.wasmFile().isEmpty()) {
-            return new LoadResult.Failed(source.directory().resolve("policy.wasm") + ": file is missing");
+        if (source.wasm().isEmpty()) {
+            return new LoadResult.Failed(source.location() + ": policy.wasm is missing");
         }
-        byte[] module;
-        try {
-            module = Files.readAllBytes(source.wasmFile().get());
-        } catch (IOException e) {
-            return new LoadResult.Failed(source.wasmFile().get() + ": cannot read (" + e.getMessage() + ")");
-        }
+        PolicySource.Wasm wasm = source.wasm().get();
+        byte[] module = wasm.bytes();
         String data = source.data().toString();
         // Validate eagerly: the first instance proves the module, entrypoint and data are usable.
         OpaPolicy first;
         try {
             first = instantiate(module, data);
         } catch (RuntimeException e) {
-            return new LoadResult.Failed(source.wasmFile().get() + ": not a loadable OPA wasm module ("
+            return new LoadResult.Failed(wasm.name() + ": not a loadable OPA wasm module ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
         }
         if (!first.entrypoints().containsKey(source.entrypoint())) {
-            return new LoadResult.Failed(source.wasmFile().get() + ": entrypoint '" + source.entrypoint()
+            return new LoadResult.Failed(wasm.name() + ": entrypoint '" + source.entrypoint()
                     + "' not found (module has " + first.entrypoints().keySet() + ")");
         }
         first.entrypoint(source.entrypoint());

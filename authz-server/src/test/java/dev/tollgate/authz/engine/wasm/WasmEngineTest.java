@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.authz.engine.CompiledPolicy;
 import dev.tollgate.authz.engine.EvalResult;
 import dev.tollgate.authz.engine.LoadResult;
+import dev.tollgate.authz.engine.EvalSettings;
 import dev.tollgate.authz.engine.PolicySource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +38,9 @@ class WasmEngineTest {
     }
 
     private static PolicySource source(Path dir, String entrypoint, String data) throws IOException {
-        return new PolicySource("demo", dir, entrypoint, List.of(), List.of(), Optional.of(demoPolicy(dir)),
-                JSON.readTree(data));
+        return new PolicySource("demo", dir.toString(), entrypoint, List.of(),
+                Optional.of(new PolicySource.Wasm("policy.wasm", Files.readAllBytes(demoPolicy(dir)))),
+                JSON.readTree(data), EvalSettings.DEFAULTS);
     }
 
     @Test
@@ -86,7 +88,9 @@ class WasmEngineTest {
         Path wasm = dir.resolve("policy.wasm");
         Files.writeString(wasm, "not wasm");
         LoadResult.Failed f = assertInstanceOf(LoadResult.Failed.class, new WasmEngine(1, Duration.ofSeconds(1))
-                .load(new PolicySource("t", dir, ENTRYPOINT, List.of(), List.of(), Optional.of(wasm), JSON.createObjectNode())));
+                .load(new PolicySource("t", dir.toString(), ENTRYPOINT, List.of(),
+                        Optional.of(new PolicySource.Wasm(wasm.toString(), Files.readAllBytes(wasm))),
+                        JSON.createObjectNode(), EvalSettings.DEFAULTS)));
         assertTrue(f.message().contains("not a loadable OPA wasm module"), f.message());
     }
 

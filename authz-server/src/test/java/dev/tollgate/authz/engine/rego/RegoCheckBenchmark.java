@@ -1,0 +1,73 @@
+package dev.tollgate.authz.engine.rego;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.authz.engine.CompiledPolicy;
+import dev.tollgate.authz.engine.EvalResult;
+import dev.tollgate.authz.engine.Engines;
+import dev.tollgate.authz.identity.CallerIdentity;
+import dev.tollgate.authz.identity.IdentitySource;
+import dev.tollgate.authz.identity.SpiffeId;
+import dev.tollgate.authz.input.InputDocuments;
+import dev.tollgate.authz.input.InputOptions;
+import dev.tollgate.authz.tenant.Tenant;
+import dev.tollgate.authz.tenant.TenantLoader;
+import dev.tollgate.authz.testsupport.Requests;
+import dev.tollgate.rego.value.Json;
+import dev.tollgate.rego.value.Value;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The shipped bank-b policy on a realistic input document: converting the input (direct converter
+ * vs. jrego's generic Jackson converter) and the whole evaluation of an allowed call without a
+ * token (statement-ms reads transactions). Run from the repository root (bench/jmh does).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class RegoCheckBenchmark {
+    private ObjectNode input;
+    private CompiledPolicy policy;
+
+    @Setup
+    public void setUp() {
+        Path policies = Path.of("policies");
+        if (!Files.isDirectory(policies.resolve("bank-b"))) {
+            throw new IllegalStateException("run from the repository root: " + policies.toAbsolutePath() + " has no bank-b");
+        }
+        Tenant t = new TenantLoader(Engines.of(new RegoEngine())).load(policies, "bank-b");
+        policy = t.policy().orElseThrow(() -> new IllegalStateException(t.error().orElse("")));
+        String caller = "spiffe://cluster.local/ns/bank-b/sa/statement-ms";
+        var request = Requests.check(caller, "spiffe://cluster.local/ns/bank-b/sa/transaction-ms",
+                Requests.http("GET", "/transactions/2026/11?expand=all")).build();
+        input = InputDocuments.build(request, Optional.of(new CallerIdentity(SpiffeId.parse(caller),
+                IdentitySource.PRINCIPAL)), "bank-b", InputOptions.DEFAULTS);
+        if (!(policy.evaluate(input) instanceof EvalResult.Defined d) || !d.value().path("allowed").asBoolean()) {
+            throw new IllegalStateException("expected an allow: " + policy.evaluate(input));
+        }
+    }
+
+    @Benchmark
+    public Value convertDirect() {
+        return JsonValues.toValue(input);
+    }
+
+    @Benchmark
+    public Value convertJackson() {
+        return Json.fromJackson(input);
+    }
+
+    @Benchmark
+    public EvalResult evaluateAllowedCall() {
+        return policy.evaluate(input);
+    }
+}
