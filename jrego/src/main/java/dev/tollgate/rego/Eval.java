@@ -1241,8 +1241,9 @@ final class Eval implements BuiltinContext {
 
   private Value completeDoc(Node n) {
     Value result = null;
-    CRule resultRule = null;
-    for (CRule r : candidates(n)) {
+    List<CRule> rules = candidates(n);
+    for (int i = 0, size = rules.size(); i < size; i++) {
+      CRule r = rules.get(i);
       if (result != null && r.constValue && r.elseRule == null && ((Scalar) r.value).value().equals(result)) {
         continue;
       }
@@ -1250,7 +1251,6 @@ final class Eval implements BuiltinContext {
       if (v != null) {
         if (result == null) {
           result = v;
-          resultRule = r;
         } else if (!result.equals(v)) {
           throw conflict(n, r);
         }
