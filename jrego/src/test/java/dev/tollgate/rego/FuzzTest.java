@@ -164,6 +164,39 @@ class FuzzTest {
   }
 
   @Test
+  void randomQueriesAndTermsFailCleanly() {
+    CompiledPolicy p = Rego.compiler()
+        .module("q.rego", "package q\nxs := [1, 2, 3]\nf(x) := x + 1\ns contains x if some x in xs\n")
+        .limits(TIGHT)
+        .compile();
+    Random r = new Random(7);
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      for (int i = 0; i < 3000; i++) {
+        StringBuilder sb = new StringBuilder();
+        int n = 1 + r.nextInt(12);
+        for (int j = 0; j < n; j++) {
+          sb.append(r.nextInt(4) == 0 ? " data.q.xs[i] " : TOKENS[r.nextInt(TOKENS.length)]);
+        }
+        String text = sb.toString();
+        try {
+          p.prepare(text).eval(EvalOptions.input(randomValue(r, 0)));
+        } catch (RegoException expected) {
+          // a Rego error is a fine outcome
+        } catch (RuntimeException | Error e) {
+          throw new AssertionError("query crashed: " + text, e);
+        }
+        try {
+          Rego.parseTerm(text);
+        } catch (RegoException expected) {
+          // a Rego error is a fine outcome
+        } catch (RuntimeException | Error e) {
+          throw new AssertionError("term crashed: " + text, e);
+        }
+      }
+    });
+  }
+
+  @Test
   void deepNestingIsAnErrorNotAStackOverflow() {
     int n = 100_000;
     List<String> bodies = List.of(
