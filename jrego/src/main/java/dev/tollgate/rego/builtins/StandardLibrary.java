@@ -12,7 +12,7 @@ final class StandardLibrary {
   private static BuiltinRegistry build() {
     BuiltinRegistry.Builder r = BuiltinRegistry.builder();
     Operators.register(r);
-    Runtime.register(r);
+    EvalEnvironment.register(r);
     return r.build();
   }
 }
