@@ -57,15 +57,32 @@ final class RuleIndexer {
         }
       }
     }
+    // choose the reference that leaves the fewest rules to visit in the worst case
     String best = null;
-    int bestCount = 1;
-    for (Map.Entry<String, Integer> e : counts.entrySet()) {
-      if (e.getValue() > bestCount || (e.getValue() == bestCount && best != null && e.getKey().compareTo(best) < 0)) {
-        best = e.getKey();
-        bestCount = e.getValue();
+    int bestCost = rules.size();
+    for (String key : new java.util.TreeSet<>(counts.keySet())) {
+      Map<Value, Integer> buckets = new HashMap<>();
+      int tested = 0;
+      for (List<Test> ts : tests) {
+        for (Test t : ts) {
+          if (t.key.equals(key)) {
+            buckets.merge(t.value, 1, Integer::sum);
+            tested++;
+            break;
+          }
+        }
+      }
+      int largest = 0;
+      for (int c : buckets.values()) {
+        largest = Math.max(largest, c);
+      }
+      int cost = rules.size() - tested + largest;
+      if (cost < bestCost) {
+        best = key;
+        bestCost = cost;
       }
     }
-    if (best == null || bestCount * 2 < rules.size()) {
+    if (best == null || bestCost * 2 > rules.size()) {
       return null;
     }
     Value[] ruleValue = new Value[rules.size()];
@@ -81,25 +98,32 @@ final class RuleIndexer {
       }
     }
     List<CRule> always = new ArrayList<>();
-    Map<Value, List<CRule>> byValue = new LinkedHashMap<>();
+    List<Integer> alwaysAt = new ArrayList<>();
+    Map<Value, List<Integer>> byValue = new LinkedHashMap<>();
     for (int i = 0; i < rules.size(); i++) {
       if (ruleValue[i] == null) {
         always.add(rules.get(i));
+        alwaysAt.add(i);
       } else {
-        byValue.putIfAbsent(ruleValue[i], new ArrayList<>());
+        byValue.computeIfAbsent(ruleValue[i], k -> new ArrayList<>()).add(i);
       }
     }
-    for (Map.Entry<Value, List<CRule>> e : byValue.entrySet()) {
-      for (int i = 0; i < rules.size(); i++) {
-        if (ruleValue[i] == null) {
-          e.getValue().add(rules.get(i));
-        } else if (ruleValue[i].equals(e.getKey())) {
-          e.getValue().add(indexed[i]);
+    // each bucket: its rules merged with the untested ones, in source order
+    Map<Value, List<CRule>> frozen = new HashMap<>();
+    for (Map.Entry<Value, List<Integer>> e : byValue.entrySet()) {
+      List<Integer> mine = e.getValue();
+      List<CRule> merged = new ArrayList<>(mine.size() + alwaysAt.size());
+      int a = 0;
+      int b = 0;
+      while (a < mine.size() || b < alwaysAt.size()) {
+        if (b == alwaysAt.size() || (a < mine.size() && mine.get(a) < alwaysAt.get(b))) {
+          merged.add(indexed[mine.get(a++)]);
+        } else {
+          merged.add(rules.get(alwaysAt.get(b++)));
         }
       }
+      frozen.put(e.getKey(), List.copyOf(merged));
     }
-    Map<Value, List<CRule>> frozen = new HashMap<>();
-    byValue.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
     return new RuleIndex(refs.get(best), frozen, List.copyOf(always), List.copyOf(rules));
   }
 

@@ -273,6 +273,22 @@ class EngineTest {
   }
 
   @Test
+  void ruleIndexVisitsOnlyMatchingRules() {
+    StringBuilder sb = new StringBuilder("package big\ndefault allow := false\n");
+    for (int i = 0; i < 300; i++) {
+      sb.append("allow if { input.path == \"/p").append(i)
+          .append("\"; input.method == \"GET\"; some r in input.roles; r == \"role").append(i % 7).append("\" }\n");
+    }
+    // a step budget far below one step per rule: only an index that picks input.path fits in it
+    CompiledPolicy p = Rego.compiler().module("big.rego", sb.toString()).limits(new EvalLimits(60, 50, 0)).compile();
+    Value allowed = Json.parse("{\"path\":\"/p299\",\"method\":\"GET\",\"roles\":[\"x\",\"role5\"]}");
+    Value denied = Json.parse("{\"path\":\"/p299\",\"method\":\"GET\",\"roles\":[\"role1\"]}");
+    assertEquals(Value.of(true), p.evaluateRule("big/allow", allowed));
+    assertEquals(Value.of(false), p.evaluateRule("big/allow", denied));
+    assertEquals(Value.of(false), p.evaluateRule("big/allow", Json.parse("{\"path\":\"/nope\"}")));
+  }
+
+  @Test
   void inputTermsParseAsRego() {
     assertEquals(Json.parse("{\"a\":[1,2]}"), Rego.parseTerm("{\"a\": [1, 1 + 1]}"));
     assertEquals("[1,2]", Rego.parseTerm("{1, 2}").toJson());
