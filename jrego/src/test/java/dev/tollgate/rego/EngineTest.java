@@ -98,7 +98,14 @@ class EngineTest {
             "p := \"p\" if input.m == \"POST\"",
             "p := \"u\" if input.m == \"PUT\"",
             "p := \"d\" if \"DELETE\" == input.m"),
-            "{\"m\":\"PATCH\"}", "\"none\""));
+            "{\"m\":\"PATCH\"}", "\"none\""),
+        Arguments.of("indexed membership tests", String.join("\n",
+            "p contains \"read\" if input.m in {\"GET\", \"HEAD\"}",
+            "p contains \"write\" if input.m in [\"POST\", \"PUT\"]",
+            "p contains \"get\" if input.m == \"GET\"",
+            "p contains \"del\" if input.m == \"DELETE\"",
+            "p contains \"any\" if input.m"),
+            "{\"m\":\"HEAD\"}", "[\"any\",\"read\"]"));
   }
 
   @ParameterizedTest(name = "{0}")
