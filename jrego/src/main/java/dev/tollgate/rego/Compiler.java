@@ -897,10 +897,6 @@ final class Compiler {
         return new Target(name, null, null, Special.EQ, 2);
       case "assign":
         return new Target(name, null, null, Special.ASSIGN, 2);
-      case "internal.member_2":
-        return new Target(name, builtins.get(name), null, Special.MEMBER2, 2);
-      case "internal.member_3":
-        return new Target(name, builtins.get(name), null, Special.MEMBER3, 3);
       case "print":
         return new Target(name, null, null, Special.PRINT, -1);
       case "rego.metadata.rule":

@@ -66,7 +66,19 @@ final class Eval implements BuiltinContext {
   private CRule current;
   private Value input;
   private Value baseData;
-  private Value[] cache;
+  private Memo memo;
+
+  /** What one evaluation context (no with, or one with scope) remembers: documents and calls. */
+  private static final class Memo {
+    final Value[] docs;
+    HashMap<Object, Value> calls;
+
+    Memo(int nodes) {
+      docs = new Value[nodes];
+    }
+  }
+
+  private record CallKey(Node fn, List<Value> args) {}
   private Map<String, Object> mocks;
   private List<List<Value>> masked;
   private List<Object[]> dataOverlays;
@@ -86,7 +98,7 @@ final class Eval implements BuiltinContext {
     this.opts = opts;
     this.input = opts.input();
     this.baseData = policy.baseData();
-    this.cache = new Value[policy.nodeCount()];
+    this.memo = new Memo(policy.nodeCount());
     EvalLimits l = opts.limits() != null ? opts.limits() : policy.limits();
     this.maxSteps = l.maxSteps();
     this.maxDepth = l.maxDepth();
@@ -485,24 +497,24 @@ final class Eval implements BuiltinContext {
     };
   }
 
-  private record State(Value input, Value baseData, Value[] cache, Map<String, Object> mocks,
+  private record State(Value input, Value baseData, Memo cache, Map<String, Object> mocks,
       List<List<Value>> masked, List<Object[]> overlays) {}
 
   private State save() {
-    return new State(input, baseData, cache, mocks, masked, dataOverlays);
+    return new State(input, baseData, memo, mocks, masked, dataOverlays);
   }
 
   private void restore(State s) {
     input = s.input;
     baseData = s.baseData;
-    cache = s.cache;
+    memo = s.cache;
     mocks = s.mocks;
     masked = s.masked;
     dataOverlays = s.overlays;
   }
 
   private void apply(List<With> withs, Object[] values) {
-    cache = new Value[policy.nodeCount()];
+    memo = new Memo(policy.nodeCount());
     for (int i = 0; i < withs.size(); i++) {
       With w = withs.get(i);
       Object val = values[i];
@@ -842,7 +854,7 @@ final class Eval implements BuiltinContext {
     int n = path.size();
     Value cur;
     if (i < n && node.children.isEmpty() && node.complete.isEmpty() && node.defaultRule == null
-        && cache[node.id] == null && (node.objects.isEmpty() || singleSuffix(node))) {
+        && memo.docs[node.id] == null && (node.objects.isEmpty() || singleSuffix(node))) {
       Value key = evalDet(path.get(i));
       if (key == null) {
         return null;
@@ -893,7 +905,7 @@ final class Eval implements BuiltinContext {
         }
         Value cur;
         if (i < n && node.children.isEmpty() && node.complete.isEmpty() && node.defaultRule == null
-            && cache[node.id] == null && (node.objects.isEmpty() || singleSuffix(node))) {
+            && memo.docs[node.id] == null && (node.objects.isEmpty() || singleSuffix(node))) {
           Value key = evalDet(path.get(i));
           if (key == null) {
             return null;
@@ -1118,7 +1130,7 @@ final class Eval implements BuiltinContext {
         return false;
       }
       if (i < path.size() && node.children.isEmpty() && node.complete.isEmpty()
-          && node.defaultRule == null && cache[node.id] == null && groundNow(path.get(i))) {
+          && node.defaultRule == null && memo.docs[node.id] == null && groundNow(path.get(i))) {
         Node n = node;
         if (node.objects.isEmpty() || singleSuffix(node)) {
           return evalTerm(path.get(i), key -> {
@@ -1205,7 +1217,7 @@ final class Eval implements BuiltinContext {
   // ---- rules
 
   private Value nodeDoc(Node n) {
-    Value cached = cache[n.id];
+    Value cached = memo.docs[n.id];
     if (cached != null) {
       return cached == UNDEF ? null : cached;
     }
@@ -1220,7 +1232,7 @@ final class Eval implements BuiltinContext {
     if (v != null) {
       v = applyOverlaysBelow(n, v);
     }
-    cache[n.id] = v == null ? UNDEF : v;
+    memo.docs[n.id] = v == null ? UNDEF : v;
     return v;
   }
 
@@ -1247,7 +1259,9 @@ final class Eval implements BuiltinContext {
   private Value completeDoc(Node n) {
     Value result = null;
     CRule resultRule = null;
-    for (CRule r : candidates(n)) {
+    List<CRule> rules = candidates(n);
+    for (int i = 0, size = rules.size(); i < size; i++) {
+      CRule r = rules.get(i);
       if (result != null && r.constValue && r.elseRule == null && listener == null
           && ((Scalar) r.value).value().equals(result)) {
         continue;
@@ -1671,25 +1685,25 @@ final class Eval implements BuiltinContext {
     n = Math.min(n, c.args().size());
     return evalArgs(c.args().subList(0, n), 0, new Value[n], vs -> {
       Map<String, Object> savedMocks = mocks;
-      Value[] savedCache = cache;
+      Memo savedCache = memo;
       mocks = null;
-      cache = new Value[policy.nodeCount()];
+      memo = new Memo(policy.nodeCount());
       List<Value> results = new ArrayList<>();
       try {
         if (mt.func() != null) {
           Value[] replaced = vs.clone();
           mocks = savedMocks;
-          cache = savedCache;
+          memo = savedCache;
           return callWithoutMocks(() -> callFunctionK(mt.func(), replaced, c.loc(), v -> {
             Map<String, Object> m = mocks;
-            Value[] ch = cache;
+            Memo ch = memo;
             mocks = savedMocks;
-            cache = savedCache;
+            memo = savedCache;
             try {
               return k.accept(v);
             } finally {
               mocks = m;
-              cache = ch;
+              memo = ch;
             }
           }));
         } else {
@@ -1700,7 +1714,7 @@ final class Eval implements BuiltinContext {
         }
       } finally {
         mocks = savedMocks;
-        cache = savedCache;
+        memo = savedCache;
       }
       for (Value r : results) {
         if (k.accept(r)) {
@@ -1713,14 +1727,14 @@ final class Eval implements BuiltinContext {
 
   private boolean callWithoutMocks(K body) {
     Map<String, Object> savedMocks = mocks;
-    Value[] savedCache = cache;
+    Memo savedCache = memo;
     mocks = null;
-    cache = new Value[policy.nodeCount()];
+    memo = new Memo(policy.nodeCount());
     try {
       return body.go();
     } finally {
       mocks = savedMocks;
-      cache = savedCache;
+      memo = savedCache;
     }
   }
 
@@ -1876,6 +1890,23 @@ final class Eval implements BuiltinContext {
   }
 
   Value callFunction(Node fn, Value[] args, Loc loc) {
+    CallKey key = new CallKey(fn, List.of(args));
+    Memo m = memo;
+    if (m.calls != null) {
+      Value hit = m.calls.get(key);
+      if (hit != null) {
+        return hit == UNDEF ? null : hit;
+      }
+    }
+    Value r = callFunctionUncached(fn, args, loc);
+    if (m.calls == null) {
+      m.calls = new HashMap<>();
+    }
+    m.calls.put(key, r == null ? UNDEF : r);
+    return r;
+  }
+
+  private Value callFunctionUncached(Node fn, Value[] args, Loc loc) {
     enter(loc);
     Value[] saved = frame;
     CRule savedCur = current;

@@ -134,8 +134,6 @@ final class Plan {
   enum Special {
     EQ,
     ASSIGN,
-    MEMBER2,
-    MEMBER3,
     PRINT,
     METADATA_RULE,
     METADATA_CHAIN,

@@ -1,9 +1,11 @@
 package dev.tollgate.rego;
 
+import dev.tollgate.rego.Ast.ArrayTerm;
 import dev.tollgate.rego.Ast.Call;
 import dev.tollgate.rego.Ast.Expr;
 import dev.tollgate.rego.Ast.Ref;
 import dev.tollgate.rego.Ast.Scalar;
+import dev.tollgate.rego.Ast.SetTerm;
 import dev.tollgate.rego.Ast.Term;
 import dev.tollgate.rego.Ast.TermExpr;
 import dev.tollgate.rego.Ast.Var;
@@ -15,13 +17,17 @@ import dev.tollgate.rego.value.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Indexes complete rules that test one ground reference for equality with a constant (e.g.
- * {@code input.attributes.request.http.method == "GET"}), so evaluation only visits the rules
- * whose constant matches the reference's value, plus the rules without such a test.
+ * Indexes complete and partial set rules that test one ground reference against constants
+ * ({@code input.attributes.request.http.method == "GET"}, or {@code ... in {"GET", "HEAD"}}), so
+ * evaluation only visits the rules whose constants match the reference's value, plus the rules
+ * without such a test.
  */
 final class RuleIndexer {
   static final int MIN_RULES = 4;
@@ -40,95 +46,140 @@ final class RuleIndexer {
     }
   }
 
-  private record Test(String key, Term ref, Value value, int expr) {}
+  /** Expression {@code expr} of a rule body holds only when {@code key}'s value is in {@code values}. */
+  private record Test(String key, Term ref, Set<Value> values, int expr) {}
 
   static RuleIndex build(List<CRule> rules) {
-    List<List<Test>> tests = new ArrayList<>();
-    Map<String, Integer> counts = new HashMap<>();
+    int n = rules.size();
+    List<Map<String, Test>> tests = new ArrayList<>(n);
     Map<String, Term> refs = new HashMap<>();
     for (CRule r : rules) {
-      List<Test> ts = r.elseRule == null ? tests(r.body) : List.of();
-      tests.add(ts);
-      java.util.Set<String> seen = new java.util.HashSet<>();
-      for (Test t : ts) {
-        if (seen.add(t.key)) {
-          counts.merge(t.key, 1, Integer::sum);
+      Map<String, Test> byKey = new HashMap<>();
+      if (r.elseRule == null) {
+        for (Test t : tests(r.body)) {
+          byKey.putIfAbsent(t.key, t);
           refs.putIfAbsent(t.key, t.ref);
         }
       }
+      tests.add(byKey);
     }
+    // choose the reference that leaves the fewest rules to visit in the worst case
     String best = null;
-    int bestCount = 1;
-    for (Map.Entry<String, Integer> e : counts.entrySet()) {
-      if (e.getValue() > bestCount || (e.getValue() == bestCount && best != null && e.getKey().compareTo(best) < 0)) {
-        best = e.getKey();
-        bestCount = e.getValue();
+    int bestCost = n;
+    for (String key : new TreeSet<>(refs.keySet())) {
+      Map<Value, Integer> buckets = new HashMap<>();
+      int untested = 0;
+      for (Map<String, Test> ts : tests) {
+        Test t = ts.get(key);
+        if (t == null) {
+          untested++;
+        } else {
+          for (Value v : t.values) {
+            buckets.merge(v, 1, Integer::sum);
+          }
+        }
+      }
+      int largest = 0;
+      for (int c : buckets.values()) {
+        largest = Math.max(largest, c);
+      }
+      int cost = untested + largest;
+      if (cost < bestCost) {
+        best = key;
+        bestCost = cost;
       }
     }
-    if (best == null || bestCount * 2 < rules.size()) {
+    if (best == null || bestCost * 2 > n) {
       return null;
     }
-    Value[] ruleValue = new Value[rules.size()];
-    // indexed rules are visited only when the test holds, so their copies skip it
-    CRule[] indexed = new CRule[rules.size()];
-    for (int i = 0; i < rules.size(); i++) {
-      for (Test t : tests.get(i)) {
-        if (t.key.equals(best)) {
-          ruleValue[i] = t.value;
-          indexed[i] = rules.get(i).without(t.expr);
-          break;
-        }
-      }
-    }
     List<CRule> always = new ArrayList<>();
-    Map<Value, List<CRule>> byValue = new LinkedHashMap<>();
-    for (int i = 0; i < rules.size(); i++) {
-      if (ruleValue[i] == null) {
+    List<Integer> alwaysAt = new ArrayList<>();
+    // indexed rules are visited only when their test holds, so their copies skip it
+    CRule[] indexed = new CRule[n];
+    Map<Value, List<Integer>> byValue = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      Test t = tests.get(i).get(best);
+      if (t == null) {
         always.add(rules.get(i));
-      } else {
-        byValue.putIfAbsent(ruleValue[i], new ArrayList<>());
+        alwaysAt.add(i);
+        continue;
+      }
+      indexed[i] = rules.get(i).without(t.expr);
+      for (Value v : t.values) {
+        byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(i);
       }
     }
-    for (Map.Entry<Value, List<CRule>> e : byValue.entrySet()) {
-      for (int i = 0; i < rules.size(); i++) {
-        if (ruleValue[i] == null) {
-          e.getValue().add(rules.get(i));
-        } else if (ruleValue[i].equals(e.getKey())) {
-          e.getValue().add(indexed[i]);
+    // each bucket: its rules merged with the untested ones, in source order
+    Map<Value, List<CRule>> frozen = new HashMap<>();
+    for (Map.Entry<Value, List<Integer>> e : byValue.entrySet()) {
+      List<Integer> mine = e.getValue();
+      List<CRule> merged = new ArrayList<>(mine.size() + alwaysAt.size());
+      int a = 0;
+      int b = 0;
+      while (a < mine.size() || b < alwaysAt.size()) {
+        if (b == alwaysAt.size() || (a < mine.size() && mine.get(a) < alwaysAt.get(b))) {
+          merged.add(indexed[mine.get(a++)]);
+        } else {
+          merged.add(rules.get(alwaysAt.get(b++)));
         }
       }
+      frozen.put(e.getKey(), List.copyOf(merged));
     }
-    Map<Value, List<CRule>> frozen = new HashMap<>();
-    byValue.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
     return new RuleIndex(refs.get(best), frozen, List.copyOf(always), List.copyOf(rules));
   }
 
   private static List<Test> tests(Expr[] body) {
     List<Test> out = new ArrayList<>();
     for (int i = 0; i < body.length; i++) {
-      Expr e = body[i];
-      if (!(e instanceof TermExpr te) || te.negated() || !te.withs().isEmpty()) {
+      if (!(body[i] instanceof TermExpr te) || te.negated() || !te.withs().isEmpty()) {
         continue;
       }
       if (!(te.term() instanceof Call c) || c.target() == null || c.args().size() != 2) {
         continue;
       }
-      boolean equality = c.target().special() == Special.EQ
-          || (c.target().builtin() != null && c.target().builtin().name().equals("equal"));
-      if (!equality) {
-        continue;
-      }
       Term a = c.args().get(0);
       Term b = c.args().get(1);
-      if (b instanceof Ref && a instanceof Scalar) {
-        Term x = a;
-        a = b;
-        b = x;
+      boolean equality = c.target().special() == Special.EQ
+          || (c.target().builtin() != null && c.target().builtin().name().equals("equal"));
+      boolean membership = c.target().builtin() != null
+          && c.target().builtin().name().equals("internal.member_2");
+      if (equality) {
+        if (b instanceof Ref && a instanceof Scalar) {
+          Term x = a;
+          a = b;
+          b = x;
+        }
+        String key = groundRefKey(a);
+        if (key != null && b instanceof Scalar s) {
+          out.add(new Test(key, a, Set.of(s.value()), i));
+        }
+      } else if (membership) {
+        String key = groundRefKey(a);
+        Set<Value> values = constantItems(b);
+        if (key != null && values != null && !values.isEmpty()) {
+          out.add(new Test(key, a, values, i));
+        }
       }
-      String key = groundRefKey(a);
-      if (key != null && b instanceof Scalar s) {
-        out.add(new Test(key, a, s.value(), i));
+    }
+    return out;
+  }
+
+  /** The elements of a literal set or array of constants (membership tests their values). */
+  private static Set<Value> constantItems(Term t) {
+    List<Term> items = switch (t) {
+      case SetTerm s -> s.items();
+      case ArrayTerm a -> a.items();
+      default -> null;
+    };
+    if (items == null) {
+      return null;
+    }
+    Set<Value> out = new LinkedHashSet<>();
+    for (Term x : items) {
+      if (!(x instanceof Scalar s)) {
+        return null;
       }
+      out.add(s.value());
     }
     return out;
   }

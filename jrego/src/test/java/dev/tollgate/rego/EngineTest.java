@@ -67,6 +67,17 @@ class EngineTest {
         Arguments.of("rego.v1 import", "import rego.v1\np if true", null, "true"),
         Arguments.of("import alias", "import data.t.q as r\nq := 3\np := r", null, "3"),
         Arguments.of("if without braces", "p := x if x := 5", null, "5"),
+        Arguments.of("ref head rules and children merge", "p.q[x] := 1 if some x in [\"a\"]\np.q.r := 2", null,
+            "{\"q\":{\"a\":1,\"r\":2}}"),
+        Arguments.of("set membership through a rule", "s contains x if some x in [1, 2]\np := [data.t.s[2], s[1]]", null, "[2,1]"),
+        Arguments.of("missing set member is undefined", "s contains x if some x in [1, 2]\ndefault p := \"no\"\np := \"yes\" if s[3]", null, "\"no\""),
+        Arguments.of("object rule lookup", "o[k] := v if some k, v in {\"a\": 1, \"b\": 2}\np := [o.b, data.t.o.a]", null, "[2,1]"),
+        Arguments.of("with replaces a rule", "q := 1\nr := q + 1\np := x if x := r with data.t.q as 10", null, "11"),
+        Arguments.of("with on input inside function", "f(x) := input.k + x\np := y if y := f(1) with input.k as 41", null, "42"),
+        Arguments.of("else with function", "f(x) := \"neg\" if x < 0\nelse := \"pos\"\np := [f(-1), f(1)]", null, "[\"neg\",\"pos\"]"),
+        Arguments.of("nested comprehension closure", "p := [[x, y] | some x in [1, 2]; y := [z | some z in [1, 2, 3]; z > x]]", null,
+            "[[1,[2,3]],[2,[3]]]"),
+        Arguments.of("every with key", "p if every k, v in {\"a\": 1} { k == \"a\"; v == 1 }", null, "true"),
         Arguments.of("indexed partial set", String.join("\n",
             "p contains \"get\" if input.m == \"GET\"",
             "p contains \"post\" if input.m == \"POST\"",
@@ -87,7 +98,14 @@ class EngineTest {
             "p := \"p\" if input.m == \"POST\"",
             "p := \"u\" if input.m == \"PUT\"",
             "p := \"d\" if \"DELETE\" == input.m"),
-            "{\"m\":\"PATCH\"}", "\"none\""));
+            "{\"m\":\"PATCH\"}", "\"none\""),
+        Arguments.of("indexed membership tests", String.join("\n",
+            "p contains \"read\" if input.m in {\"GET\", \"HEAD\"}",
+            "p contains \"write\" if input.m in [\"POST\", \"PUT\"]",
+            "p contains \"get\" if input.m == \"GET\"",
+            "p contains \"del\" if input.m == \"DELETE\"",
+            "p contains \"any\" if input.m"),
+            "{\"m\":\"HEAD\"}", "[\"any\",\"read\"]"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -259,6 +277,22 @@ class EngineTest {
     CompiledPolicy p = Rego.compiler().module("t.rego",
         "package t\np := m.rules[0].head.name if rego.parse_module(\"x.rego\", \"package a.b\\nallow if input.x\", m)\n").compile();
     assertEquals(Value.of("allow"), p.evaluateRule("data.t.p", (Value) null));
+  }
+
+  @Test
+  void ruleIndexVisitsOnlyMatchingRules() {
+    StringBuilder sb = new StringBuilder("package big\ndefault allow := false\n");
+    for (int i = 0; i < 300; i++) {
+      sb.append("allow if { input.path == \"/p").append(i)
+          .append("\"; input.method == \"GET\"; some r in input.roles; r == \"role").append(i % 7).append("\" }\n");
+    }
+    // a step budget far below one step per rule: only an index that picks input.path fits in it
+    CompiledPolicy p = Rego.compiler().module("big.rego", sb.toString()).limits(new EvalLimits(60, 50, 0)).compile();
+    Value allowed = Json.parse("{\"path\":\"/p299\",\"method\":\"GET\",\"roles\":[\"x\",\"role5\"]}");
+    Value denied = Json.parse("{\"path\":\"/p299\",\"method\":\"GET\",\"roles\":[\"role1\"]}");
+    assertEquals(Value.of(true), p.evaluateRule("big/allow", allowed));
+    assertEquals(Value.of(false), p.evaluateRule("big/allow", denied));
+    assertEquals(Value.of(false), p.evaluateRule("big/allow", Json.parse("{\"path\":\"/nope\"}")));
   }
 
   @Test

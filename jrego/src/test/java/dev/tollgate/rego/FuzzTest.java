@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * {@link RegoException}. Seeds are fixed so failures reproduce.
  */
 class FuzzTest {
+  /** How many generated modules compiled, so evaluation really gets exercised. */
+  private static final java.util.concurrent.atomic.AtomicInteger COMPILED = new java.util.concurrent.atomic.AtomicInteger();
   private static final EvalLimits TIGHT = new EvalLimits(20_000, 40, 200_000_000L);
   private static final String[] TOKENS = {
     "{", "}", "[", "]", "(", ")", ":=", "=", "==", "!=", "<", "+", "-", "*", "/", "%", "|", "&", ",",
@@ -62,7 +64,42 @@ class FuzzTest {
     return out;
   }
 
+  private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("\\b\\d+(\\.\\d+)?\\b");
+  private static final java.util.regex.Pattern STRING = java.util.regex.Pattern.compile("\"[a-z]*\"");
+  private static final java.util.regex.Pattern OPERATOR = java.util.regex.Pattern.compile("==|!=|<=|>=| < | > | \\+ | - | \\* | / | % ");
+  private static final String[] NUMBERS = {"0", "1", "-1", "2.5", "1e30", "9223372036854775808", "0.1"};
+  private static final String[] STRINGS = {"\"\"", "\"a\"", "\"GET\"", "\"foo\"", "\"1\""};
+  private static final String[] OPERATORS = {"==", "!=", "<=", ">=", " < ", " > ", " + ", " - ", " * ", " / ", " % "};
+
+  /** A small change that usually keeps the module valid: a literal or an operator replaced. */
+  private static String tweak(String text, Random r) {
+    java.util.regex.Pattern pattern = switch (r.nextInt(3)) {
+      case 0 -> NUMBER;
+      case 1 -> STRING;
+      default -> OPERATOR;
+    };
+    String[] pool = pattern == NUMBER ? NUMBERS : pattern == STRING ? STRINGS : OPERATORS;
+    java.util.regex.Matcher m = pattern.matcher(text);
+    List<int[]> spans = new ArrayList<>();
+    while (m.find()) {
+      spans.add(new int[] {m.start(), m.end()});
+    }
+    if (spans.isEmpty()) {
+      return text;
+    }
+    int[] at = spans.get(r.nextInt(spans.size()));
+    return text.substring(0, at[0]) + pool[r.nextInt(pool.length)] + text.substring(at[1]);
+  }
+
   private static String mutate(String text, Random r) {
+    int mode = r.nextInt(10);
+    if (mode < 3) {
+      return text;
+    }
+    if (mode < 7) {
+      String t = tweak(text, r);
+      return r.nextBoolean() ? tweak(t, r) : t;
+    }
     StringBuilder sb = new StringBuilder(text);
     int n = 1 + r.nextInt(4);
     for (int i = 0; i < n; i++) {
@@ -116,6 +153,7 @@ class FuzzTest {
     CompiledPolicy p;
     try {
       p = Rego.compiler().syntax(syntax).module("fuzz.rego", module).limits(TIGHT).compile();
+      COMPILED.incrementAndGet();
     } catch (RegoException expected) {
       return;
     } catch (RuntimeException | Error e) {
@@ -139,13 +177,21 @@ class FuzzTest {
   void mutatedConformanceModulesFailCleanly() throws IOException {
     List<String> modules = conformanceModules();
     Random r = new Random(20261129);
+    int before = COMPILED.get();
+    int runs = Math.min(3000, modules.size() * 2);
     assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
-      int runs = Math.min(3000, modules.size() * 2);
       for (int i = 0; i < runs; i++) {
-        String m = mutate(modules.get(r.nextInt(modules.size())), r);
-        exercise(m, r.nextBoolean() ? RegoSyntax.V1 : RegoSyntax.V0, randomValue(r, 0));
+        int pick = r.nextInt(modules.size());
+        String m = mutate(modules.get(pick), r);
+        // conformance modules come from both sets: try the syntax each one is likelier to use
+        RegoSyntax syntax = m.contains(" if ") || m.contains("rego.v1") ? RegoSyntax.V1 : RegoSyntax.V0;
+        exercise(m, syntax, randomValue(r, 0));
       }
     });
+    if (runs > 0) {
+      org.junit.jupiter.api.Assertions.assertTrue(COMPILED.get() - before > runs / 5,
+          "too few generated modules compiled to exercise evaluation: " + (COMPILED.get() - before));
+    }
   }
 
   @Test
@@ -159,6 +205,39 @@ class FuzzTest {
           sb.append(TOKENS[r.nextInt(TOKENS.length)]);
         }
         exercise(sb.toString(), r.nextBoolean() ? RegoSyntax.V1 : RegoSyntax.V0, randomValue(r, 0));
+      }
+    });
+  }
+
+  @Test
+  void randomQueriesAndTermsFailCleanly() {
+    CompiledPolicy p = Rego.compiler()
+        .module("q.rego", "package q\nxs := [1, 2, 3]\nf(x) := x + 1\ns contains x if some x in xs\n")
+        .limits(TIGHT)
+        .compile();
+    Random r = new Random(7);
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      for (int i = 0; i < 3000; i++) {
+        StringBuilder sb = new StringBuilder();
+        int n = 1 + r.nextInt(12);
+        for (int j = 0; j < n; j++) {
+          sb.append(r.nextInt(4) == 0 ? " data.q.xs[i] " : TOKENS[r.nextInt(TOKENS.length)]);
+        }
+        String text = sb.toString();
+        try {
+          p.prepare(text).eval(EvalOptions.input(randomValue(r, 0)));
+        } catch (RegoException expected) {
+          // a Rego error is a fine outcome
+        } catch (RuntimeException | Error e) {
+          throw new AssertionError("query crashed: " + text, e);
+        }
+        try {
+          Rego.parseTerm(text);
+        } catch (RegoException expected) {
+          // a Rego error is a fine outcome
+        } catch (RuntimeException | Error e) {
+          throw new AssertionError("term crashed: " + text, e);
+        }
       }
     });
   }

@@ -20,7 +20,7 @@ final class StandardLibrary {
     UuidBuiltins.register(r);
     SemverBuiltins.register(r);
     Operators.register(r);
-    Runtime.register(r);
+    EvalEnvironment.register(r);
     Aggregates.register(r);
     ArrayBuiltins.register(r);
     ObjectBuiltins.register(r);

@@ -47,9 +47,10 @@ public final class Main {
       return 2;
     }
     RegoSyntax syntax = RegoSyntax.V1;
+    Set<String> skip;
     boolean verbose = false;
     Pattern filter = null;
-    Set<String> skip = Set.of();
+    Path skipFile = null;
     List<Path> dirs = new ArrayList<>();
     try {
       for (int i = 1; i < args.length; i++) {
@@ -64,7 +65,7 @@ public final class Main {
           }
           case "--verbose", "-v" -> verbose = true;
           case "--filter" -> filter = Pattern.compile(need(args, ++i, "--filter"));
-          case "--skip" -> skip = ConformanceRunner.readSkipList(Path.of(need(args, ++i, "--skip")));
+          case "--skip" -> skipFile = Path.of(need(args, ++i, "--skip"));
           default -> {
             if (args[i].startsWith("-")) {
               throw new IllegalArgumentException("unknown option " + args[i]);
@@ -77,6 +78,8 @@ public final class Main {
           }
         }
       }
+      skip = skipFile == null ? Set.of()
+          : ConformanceRunner.readSkipList(skipFile, syntax == RegoSyntax.V1 ? "v1" : "v0");
     } catch (IllegalArgumentException | IOException e) {
       System.err.println("jrego: " + e.getMessage());
       return 2;

@@ -2,6 +2,7 @@ package dev.tollgate.rego.bench;
 
 import dev.tollgate.rego.CompiledPolicy;
 import dev.tollgate.rego.Rego;
+import dev.tollgate.rego.value.Json;
 import dev.tollgate.rego.value.Value;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.State;
 public class PolicyEvalBenchmark {
   private CompiledPolicy policy;
   private Value input;
+  private Value deniedInput;
 
   @Setup
   public void setup() {
@@ -30,10 +32,20 @@ public class PolicyEvalBenchmark {
     if (!Value.of(true).equals(policy.evaluateRule("envoy/authz/allow", input))) {
       throw new IllegalStateException("fixture request should be allowed");
     }
+    // same request from an unknown workload: every GET rule is tried and fails
+    deniedInput = Json.parse(AuthzPolicyFixture.INPUT.replace("ns/frontend/sa/web-frontend", "ns/unknown/sa/nobody"));
+    if (!Value.of(false).equals(policy.evaluateRule("envoy/authz/allow", deniedInput))) {
+      throw new IllegalStateException("fixture request should be denied");
+    }
   }
 
   @Benchmark
   public Value evaluateAllow() {
     return policy.evaluateRule("envoy/authz/allow", input);
+  }
+
+  @Benchmark
+  public Value evaluateDeny() {
+    return policy.evaluateRule("envoy/authz/allow", deniedInput);
   }
 }

@@ -85,6 +85,15 @@ class ValueModelTest {
   }
 
   @Test
+  void hugeExponentsStayCheap() {
+    NumberValue huge = NumberValue.parse("1e999999999");
+    assertEquals("1e+999999999", huge.toString());
+    assertEquals("1e+999999999", huge.add(NumberValue.ONE).toString());
+    assertEquals(NumberValue.ONE, NumberValue.parse("1e-999999999").add(NumberValue.ONE));
+    assertTrue(huge.isInteger());
+  }
+
+  @Test
   void setsAndObjectsIterateInValueOrder() {
     SetValue s = SetValue.of(Value.of("b"), Value.of(2), Value.of("a"), NullValue.INSTANCE);
     assertEquals(List.of(NullValue.INSTANCE, Value.of(2), Value.of("a"), Value.of("b")), s.sorted());

@@ -4,8 +4,8 @@ import dev.tollgate.rego.value.BooleanValue;
 import dev.tollgate.rego.value.NumberValue;
 
 /** Built-ins that read the evaluation's environment: clock, runtime information, tracing. */
-final class Runtime {
-  private Runtime() {}
+final class EvalEnvironment {
+  private EvalEnvironment() {}
 
   static void register(BuiltinRegistry.Builder r) {
     r.add(new Builtin("time.now_ns", 0, false, true, (c, a) -> NumberValue.of(c.nowNanos())));
