@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,29 +21,15 @@ import picocli.CommandLine.Parameters;
             "A PATH that is a policy folder (tenant folders plus shared/) is checked tenant by tenant,",
             "each with the shared library, as the server compiles it; other PATHs are compiled together."},
         footer = {"", "Exit status: 0 no errors, 1 errors found, 2 a path could not be read."})
-final class CheckCommand implements Callable<Integer> {
+final class CheckCommand extends WriterCommand {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Rego files, folders, or policy folders.")
     List<Path> paths = new ArrayList<>();
 
     @Option(names = "--v0-compatible", description = "Parse modules as Rego v0 (pre-1.0 syntax).")
     boolean v0;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        java.io.PrintWriter out = spec.commandLine().getOut();
-        java.io.PrintWriter err = spec.commandLine().getErr();
-        try {
-            return execute(out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
-    }
-
-    private int execute(java.io.PrintWriter out, java.io.PrintWriter err) {
+    int execute(java.io.PrintWriter out, java.io.PrintWriter err) {
         RegoSyntax syntax = v0 ? RegoSyntax.V0 : RegoSyntax.V1;
         Set<String> errors = new LinkedHashSet<>();
         List<Path> plain = new ArrayList<>();

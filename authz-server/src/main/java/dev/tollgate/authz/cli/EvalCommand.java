@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,7 +24,7 @@ import picocli.CommandLine.Option;
             "--explain also prints which rule definitions made the decision and, for those that did not",
             "apply, the first expression that failed."},
         footer = {"", "Exit status: 0 evaluated, 1 compile or evaluation error, 2 bad arguments or unreadable files."})
-final class EvalCommand implements Callable<Integer> {
+final class EvalCommand extends WriterCommand {
     @Option(names = "--policies", paramLabel = "DIR", defaultValue = "policies",
             description = "Policy folder (default: ${DEFAULT-VALUE}).")
     Path policies;
@@ -43,22 +42,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Explain which rules made the decision.")
     boolean explain;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        java.io.PrintWriter out = spec.commandLine().getOut();
-        java.io.PrintWriter err = spec.commandLine().getErr();
-        try {
-            return execute(out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
-    }
-
-    private int execute(java.io.PrintWriter out, java.io.PrintWriter err) {
+    int execute(java.io.PrintWriter out, java.io.PrintWriter err) {
         PolicyTree tree = new PolicyTree(policies);
         if (!Files.isDirectory(policies.resolve(tenant)) || tenant.equals(PolicyTree.SHARED)) {
             err.println("tollgate eval: no tenant folder " + policies.resolve(tenant));

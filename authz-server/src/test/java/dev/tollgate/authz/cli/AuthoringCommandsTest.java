@@ -3,30 +3,18 @@ package dev.tollgate.authz.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code tollgate test}, {@code check} and {@code eval} on the shipped policies and on broken ones. */
 class AuthoringCommandsTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static Path repo(String path) {
@@ -38,7 +26,7 @@ class AuthoringCommandsTest {
     /** The shipped policies' own Rego tests: this is how CI runs rego-tests/. */
     @Test
     void shippedRegoTestsPass() {
-        Run r = run("test", "--policies", repo("policies").toString(), repo("rego-tests").toString());
+        CliRun r = run("test", "--policies", repo("policies").toString(), repo("rego-tests").toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
         assertTrue(last.matches("\\d+ passed, 0 failed"), last);
@@ -50,7 +38,7 @@ class AuthoringCommandsTest {
 
     @Test
     void shippedPoliciesCheckClean() {
-        Run r = run("check", repo("policies").toString());
+        CliRun r = run("check", repo("policies").toString());
         assertEquals(0, r.exit(), r.out() + r.err());
     }
 
@@ -65,7 +53,7 @@ class AuthoringCommandsTest {
 
                 test_bob if allow with input as {"user": "bob"}
                 """);
-        Run r = run("test", "--verbose", dir.toString());
+        CliRun r = run("test", "--verbose", dir.toString());
         assertEquals(1, r.exit(), r.out());
         assertTrue(r.out().contains("data.p.test_bob: FAIL"), r.out());
         assertTrue(r.out().contains("p.rego:7"), r.out());
@@ -81,7 +69,7 @@ class AuthoringCommandsTest {
 
                 test_two if false
                 """);
-        Run r = run("test", "--run", "test_one", dir.toString());
+        CliRun r = run("test", "--run", "test_one", dir.toString());
         assertEquals(0, r.exit(), r.out());
         assertTrue(r.out().strip().endsWith("1 passed, 0 failed"), r.out());
     }
@@ -102,7 +90,7 @@ class AuthoringCommandsTest {
 
                 test_a if a with input as {"x": 1}
                 """);
-        Run r = run("test", "--threshold", "90", dir.toString());
+        CliRun r = run("test", "--threshold", "90", dir.toString());
         assertEquals(1, r.exit(), r.out());
         assertTrue(r.out().contains("p.rego"), r.out());
     }
@@ -119,7 +107,7 @@ class AuthoringCommandsTest {
 
                 deny if x
                 """);
-        Run r = run("check", dir.toString());
+        CliRun r = run("check", dir.toString());
         assertEquals(1, r.exit(), r.out());
         assertTrue(r.out().contains("a.rego:3"), r.out());
         assertTrue(r.out().contains("b.rego:3"), r.out());
@@ -149,12 +137,12 @@ class AuthoringCommandsTest {
                   "destination": {"principal": "spiffe://cluster.local/ns/bank-b/sa/transaction-ms"},
                   "request": {"http": {"method": "POST", "path": "/transfer", "headers": {}}}}}
                 """);
-        Run r = run("eval", "--policies", repo("policies").toString(), "--tenant", "bank-b", "--input", input.toString());
+        CliRun r = run("eval", "--policies", repo("policies").toString(), "--tenant", "bank-b", "--input", input.toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("\"allowed\":false"), r.out());
         assertTrue(r.out().contains("caller_not_allowed"), r.out());
 
-        Run explained = run("eval", "--policies", repo("policies").toString(), "--tenant", "bank-b",
+        CliRun explained = run("eval", "--policies", repo("policies").toString(), "--tenant", "bank-b",
                 "--input", input.toString(), "--entrypoint", "envoy/authz/allow", "--explain");
         assertEquals(0, explained.exit(), explained.out() + explained.err());
         assertTrue(explained.out().contains("data.envoy.authz.allow = false"), explained.out());
@@ -163,7 +151,7 @@ class AuthoringCommandsTest {
 
     @Test
     void evalRejectsAnUnknownTenant() {
-        Run r = run("eval", "--policies", repo("policies").toString(), "--tenant", "bank-z");
+        CliRun r = run("eval", "--policies", repo("policies").toString(), "--tenant", "bank-z");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("no tenant folder"), r.err());
     }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.authz.config.ServerConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,22 +15,13 @@ class MainTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void serveHelpExplainsEveryOption() {
-        Run r = run("serve", "--help");
+        CliRun r = run("serve", "--help");
         assertEquals(0, r.exit());
         for (String option : new String[] {"--config", "--policies", "--grpc-port", "--admin-port", "--bind",
                 "--tls-cert", "--tls-key", "--tls-client-ca"}) {
@@ -42,7 +31,7 @@ class MainTest {
 
     @Test
     void topLevelHelpListsServe() {
-        Run r = run("--help");
+        CliRun r = run("--help");
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("serve"));
     }
@@ -51,7 +40,7 @@ class MainTest {
     void badConfigFileIsAnErrorNotAStackTrace() throws Exception {
         Path file = dir.resolve("c.yaml");
         Files.writeString(file, "grpc:\n  prot: 1\n");
-        Run r = run("serve", "--config", file.toString());
+        CliRun r = run("serve", "--config", file.toString());
         assertEquals(2, r.exit());
         assertEquals("tollgate: " + file + ": unknown key 'grpc.prot'", r.err().strip());
     }
@@ -60,7 +49,7 @@ class MainTest {
     void badRedisSettingsNameTheFileAndKey() throws Exception {
         Path file = dir.resolve("c.yaml");
         Files.writeString(file, "rate_limits:\n  redis: {host: redis.local, port: 0}\n");
-        Run r = run("serve", "--config", file.toString());
+        CliRun r = run("serve", "--config", file.toString());
         assertEquals(2, r.exit());
         assertEquals("tollgate: " + file + ": rate_limits: redis.port: expected a whole number from 1 to 65535, got number 0",
                 r.err().strip());
@@ -72,7 +61,7 @@ class MainTest {
         Path log = dir.resolve("missing-dir/decisions.jsonl");
         Path file = dir.resolve("c.yaml");
         Files.writeString(file, "decision_log:\n  output: " + log + "\n");
-        Run r = run("serve", "--config", file.toString(), "--policies", dir.resolve("policies").toString(),
+        CliRun r = run("serve", "--config", file.toString(), "--policies", dir.resolve("policies").toString(),
                 "--grpc-port", "0", "--admin-port", "0", "--bind", "127.0.0.1");
         assertEquals(2, r.exit());
         assertEquals("tollgate: decision_log.output: cannot open " + log + " (its directory does not exist)",
@@ -81,7 +70,7 @@ class MainTest {
 
     @Test
     void missingPoliciesDirectory() {
-        Run r = run("serve", "--policies", dir.resolve("none").toString(), "--grpc-port", "0", "--admin-port", "0");
+        CliRun r = run("serve", "--policies", dir.resolve("none").toString(), "--grpc-port", "0", "--admin-port", "0");
         assertEquals(2, r.exit());
         assertEquals("tollgate: policies directory " + dir.resolve("none") + " does not exist", r.err().strip());
     }
