@@ -80,7 +80,10 @@ public final class CheckResponses {
         DeniedHttpResponse.Builder denied = DeniedHttpResponse.newBuilder()
                 .setStatus(HttpStatus.newBuilder().setCode(StatusCode.forNumber(decision.httpStatus())));
         addHeaders(decision.headers(), denied::addHeaders);
-        denied.addHeaders(option(names.reason(), decision.reason().code()));
+        // A policy that names its own reason in the reason header says it more precisely: one header, the policy's.
+        if (!hasHeader(decision.headers(), names.reason())) {
+            denied.addHeaders(option(names.reason(), decision.reason().code()));
+        }
         denied.addHeaders(option(names.decisionId(), decisionId));
         if (decision.body().isPresent()) {
             denied.setBody(decision.body().get());
@@ -90,6 +93,15 @@ public final class CheckResponses {
         boolean unauthenticated = decision.reason().httpStatus() == 401;
         return response.setStatus(unauthenticated ? UNAUTHENTICATED : PERMISSION_DENIED)
                 .setDeniedResponse(denied).build();
+    }
+
+    private static boolean hasHeader(List<Header> headers, String name) {
+        for (Header h : headers) {
+            if (h.name().equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void addHeaders(List<Header> headers, java.util.function.Consumer<HeaderValueOption> sink) {

@@ -22,19 +22,32 @@ final class Glob {
     private final char[] chars;
     private final boolean literalOnly;
     private final int literalChars;
+    /** The pattern's leading literal characters: compared directly, before the NFA starts. */
+    private final String literalPrefix;
+    /** Bit s set when token s is a star or globstar (it may match nothing). */
+    private final long starMask;
 
     private Glob(String pattern, byte[] kinds, char[] chars) {
         this.pattern = pattern;
         this.kinds = kinds;
         this.chars = chars;
         int literals = 0;
-        for (byte kind : kinds) {
-            if (kind == LITERAL) {
+        long stars = 0;
+        for (int s = 0; s < kinds.length; s++) {
+            if (kinds[s] == LITERAL) {
                 literals++;
+            } else if (kinds[s] >= STAR) {
+                stars |= 1L << s;
             }
+        }
+        int prefix = 0;
+        while (prefix < kinds.length && kinds[prefix] == LITERAL) {
+            prefix++;
         }
         this.literalChars = literals;
         this.literalOnly = literals == kinds.length;
+        this.literalPrefix = new String(chars, 0, prefix);
+        this.starMask = stars;
     }
 
     /** Compiles a pattern; a problem is reported as an {@link IllegalArgumentException} message. */
@@ -74,9 +87,13 @@ final class Glob {
         if (literalOnly) {
             return pattern.equals(input);
         }
+        if (!input.startsWith(literalPrefix)) {
+            return false;
+        }
         int m = kinds.length;
-        long states = closure(1L);
-        for (int i = 0, len = input.length(); i < len && states != 0; i++) {
+        int start = literalPrefix.length();
+        long states = closure(1L << start);
+        for (int i = start, len = input.length(); i < len && states != 0; i++) {
             char c = input.charAt(i);
             long next = 0;
             long live = states & ~(1L << m);
@@ -109,10 +126,10 @@ final class Glob {
 
     /** A star may match nothing, so a state on a star also stands on the token after it. */
     private long closure(long states) {
-        for (int s = 0; s < kinds.length; s++) {
-            if ((states & (1L << s)) != 0 && kinds[s] >= STAR) {
-                states |= 1L << (s + 1);
-            }
+        long add = (states & starMask) << 1;
+        while ((add & ~states) != 0) {
+            states |= add;
+            add = (states & starMask) << 1;
         }
         return states;
     }

@@ -60,4 +60,16 @@ class CheckResponsesTest {
         assertEquals(401, r.getDeniedResponse().getStatus().getCodeValue());
         assertEquals("identity_missing: no caller identity\n", r.getDeniedResponse().getBody());
     }
+
+    @Test
+    void aPolicyReasonInTheReasonHeaderIsTheOnlyOne() throws Exception {
+        Decision d = DecisionReader.read(JSON.readTree(
+                "{\"allowed\": false, \"http_status\": 403, \"headers\": {\"X-Tollgate-Reason\": \"caller_not_allowed\"}}"));
+        CheckResponse r = CheckResponses.build(d, "id-4", "bank-b", null, ResponseHeaders.DEFAULTS);
+        var reasons = r.getDeniedResponse().getHeadersList().stream()
+                .filter(h -> h.getHeader().getKey().equalsIgnoreCase("x-tollgate-reason"))
+                .map(h -> h.getHeader().getValue()).toList();
+        assertEquals(java.util.List.of("caller_not_allowed"), reasons);
+        assertEquals("policy_denied", r.getDynamicMetadata().getFieldsMap().get("reason").getStringValue());
+    }
 }

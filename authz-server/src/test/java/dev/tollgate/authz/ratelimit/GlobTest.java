@@ -12,6 +12,12 @@ class GlobTest {
     @ParameterizedTest(name = "{0} ~ {1} = {2}")
     @CsvSource({
             "/v1/transfers, /v1/transfers, true",
+            "/v1/trans*, /v1/tra, false",
+            "/v1/trans*, /v1/transfer, true",
+            "spiffe://td/ns/*/sa/batch-*, spiffe://td/ns/jobs/sa/batch-7, true",
+            "spiffe://td/ns/*/sa/batch-*, spiffe://td/ns/jobs/sa/api, false",
+            "spiffe://td/ns/*/sa/batch-*, spiffe://other/ns/jobs/sa/batch-7, false",
+            "*/**/?, a/b/c/d, true",
             "/v1/transfers, /v1/transfers/, false",
             "/v1/*, /v1/accounts, true",
             "/v1/*, /v1/, true",
