@@ -201,6 +201,20 @@ final class Eval implements BuiltinContext {
     }
   }
 
+  @Override
+  public void charge(long units) {
+    if (units <= 0) {
+      return;
+    }
+    steps = units > Long.MAX_VALUE - steps ? Long.MAX_VALUE : steps + units;
+    if (steps > maxSteps) {
+      throw error("eval_cancel_error", "evaluation exceeded the step limit (" + maxSteps + ")", null);
+    }
+    if (System.nanoTime() > deadline) {
+      throw error("eval_cancel_error", "evaluation exceeded the time limit", null);
+    }
+  }
+
   private void enter(Loc loc) {
     if (++depth > maxDepth) {
       throw error("eval_cancel_error", "evaluation exceeded the depth limit (" + maxDepth + ")", loc);

@@ -229,6 +229,33 @@ class EngineTest {
     assertEquals("eval_cancel_error", e.code());
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "p := count(numbers.range(1, 100000000))",
+      "p := count(numbers.range_step(0, 900000000, 3))",
+      "p := count([x | walk(data.big, x)])",
+      "p := count(graph.reachable_paths(data.graph, [\"a\"]))"})
+  void limitsBindInsideExpensiveBuiltins(String rule) {
+    // A binary tree of depth 16 (65535 nodes to walk) and a complete graph on 12 vertices (11! paths).
+    Value big = Value.of(0);
+    for (int i = 0; i < 16; i++) {
+      big = dev.tollgate.rego.value.ArrayValue.of(big, big);
+    }
+    var graph = dev.tollgate.rego.value.ObjectValue.builder();
+    String[] vertices = "a b c d e f g h i j k l".split(" ");
+    for (String v : vertices) {
+      graph.put(v, dev.tollgate.rego.value.ArrayValue.of(java.util.Arrays.stream(vertices)
+          .filter(w -> !w.equals(v)).map(Value::of).toList()));
+    }
+    CompiledPolicy p = Rego.compiler()
+        .module("t.rego", "package t\n" + rule + "\n")
+        .data(dev.tollgate.rego.value.ObjectValue.builder().put("big", big).put("graph", graph.build()).build())
+        .limits(new EvalLimits(10_000, 50, 0))
+        .compile();
+    RegoEvalException e = assertThrows(RegoEvalException.class, () -> p.evaluateRule("data.t.p", (Value) null));
+    assertEquals("eval_cancel_error", e.code());
+  }
+
   @Test
   void listsRulesForTestRunners() {
     CompiledPolicy p = Rego.compiler()

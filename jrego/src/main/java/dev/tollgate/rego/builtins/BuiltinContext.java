@@ -24,6 +24,15 @@ public interface BuiltinContext {
   /** Whether built-in failures surface as errors rather than undefined. */
   boolean strictBuiltinErrors();
 
+  /**
+   * Counts {@code units} of work a built-in is about to do (elements it will build, nodes it will
+   * visit) against the evaluation's step and time budget, so a limit stops one expensive call
+   * instead of letting it run unbounded. Call it before the work, or as it goes.
+   *
+   * @throws RuntimeException the evaluation's cancellation error when a budget is exhausted
+   */
+  default void charge(long units) {}
+
   /** Receives the text of {@code print} calls. */
   void print(String line);
 

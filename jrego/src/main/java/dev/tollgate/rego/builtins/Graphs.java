@@ -19,7 +19,7 @@ final class Graphs {
   static void register(BuiltinRegistry.Builder r) {
     r.add(new Builtin("walk", 1, true, false, (ctx, a) -> {
       List<Value> out = new ArrayList<>();
-      walk(a[0], new ArrayList<>(), out);
+      walk(ctx, a[0], new ArrayList<>(), out);
       return ArrayValue.of(out);
     }));
     r.function("graph.reachable", 2, (ctx, a) -> {
@@ -53,7 +53,7 @@ final class Graphs {
           continue;
         }
         for (Value n : next) {
-          paths(graph, n, List.of(node), Set.of(node), paths);
+          paths(ctx, graph, n, List.of(node), Set.of(node), paths);
         }
       }
       return SetValue.of(paths);
@@ -61,27 +61,28 @@ final class Graphs {
   }
 
   /** Pre-order: the value itself under the empty path, then each child, keys in value order. */
-  private static void walk(Value v, List<Value> path, List<Value> out) {
+  private static void walk(BuiltinContext ctx, Value v, List<Value> path, List<Value> out) {
+    ctx.charge(1 + path.size());
     out.add(ArrayValue.of(ArrayValue.of(path), v));
     switch (v) {
       case ArrayValue a -> {
         for (int i = 0; i < a.size(); i++) {
           path.add(NumberValue.of(i));
-          walk(a.get(i), path, out);
+          walk(ctx, a.get(i), path, out);
           path.removeLast();
         }
       }
       case ObjectValue o -> {
         for (Value k : o.sortedKeys()) {
           path.add(k);
-          walk(o.get(k), path, out);
+          walk(ctx, o.get(k), path, out);
           path.removeLast();
         }
       }
       case SetValue s -> {
         for (Value e : s.sorted()) {
           path.add(e);
-          walk(e, path, out);
+          walk(ctx, e, path, out);
           path.removeLast();
         }
       }
@@ -107,7 +108,9 @@ final class Graphs {
   }
 
   /** Extends {@code path} through {@code node}, recording it where it ends or would cycle. */
-  private static void paths(ObjectValue graph, Value node, List<Value> path, Set<Value> seen, Set<Value> out) {
+  private static void paths(BuiltinContext ctx, ObjectValue graph, Value node, List<Value> path, Set<Value> seen,
+      Set<Value> out) {
+    ctx.charge(1 + path.size());
     Value edges = graph.get(node);
     if (edges == null) {
       out.add(ArrayValue.of(path));
@@ -126,7 +129,7 @@ final class Graphs {
       if (seenHere.contains(n)) {
         out.add(ArrayValue.of(longer));
       } else {
-        paths(graph, n, longer, seenHere, out);
+        paths(ctx, graph, n, longer, seenHere, out);
       }
     }
   }

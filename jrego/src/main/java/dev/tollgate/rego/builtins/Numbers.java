@@ -16,7 +16,7 @@ final class Numbers {
 
   static void register(BuiltinRegistry.Builder r) {
     r.function("numbers.range", 2, (ctx, a) ->
-        range(bigInt(a, 0), bigInt(a, 1), BigInteger.ONE));
+        range(ctx, bigInt(a, 0), bigInt(a, 1), BigInteger.ONE));
     r.function("numbers.range_step", 3, (ctx, a) -> {
       BigInteger from = bigInt(a, 0);
       BigInteger to = bigInt(a, 1);
@@ -24,7 +24,7 @@ final class Numbers {
       if (step.signum() <= 0) {
         throw BuiltinException.failure("step must be a positive integer");
       }
-      return range(from, to, step);
+      return range(ctx, from, to, step);
     });
 
     r.function("bits.and", 2, (ctx, a) -> NumberValue.of(bigInt(a, 0).and(bigInt(a, 1))));
@@ -77,7 +77,7 @@ final class Numbers {
     return n.isLong() ? n.longValue() : Long.MAX_VALUE;
   }
 
-  private static Value range(BigInteger from, BigInteger to, BigInteger step)
+  private static Value range(BuiltinContext ctx, BigInteger from, BigInteger to, BigInteger step)
       throws BuiltinException {
     BigInteger span = from.subtract(to).abs();
     BigInteger count = span.divide(step).add(BigInteger.ONE);
@@ -85,6 +85,7 @@ final class Numbers {
       throw BuiltinException.failure("range of " + count + " numbers is too large");
     }
     int n = count.intValueExact();
+    ctx.charge(n);
     Value[] out = new Value[n];
     boolean descending = from.compareTo(to) > 0;
     if (from.bitLength() < 63 && to.bitLength() < 63 && step.bitLength() < 63) {
