@@ -90,7 +90,7 @@ public final class CheckResponses {
         } else if (!decision.detail().isEmpty()) {
             denied.setBody(decision.reason().code() + ": " + decision.detail() + "\n");
         }
-        boolean unauthenticated = decision.reason().httpStatus() == 401;
+        boolean unauthenticated = decision.httpStatus() == 401;
         return response.setStatus(unauthenticated ? UNAUTHENTICATED : PERMISSION_DENIED)
                 .setDeniedResponse(denied).build();
     }

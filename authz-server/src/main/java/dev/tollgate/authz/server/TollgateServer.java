@@ -90,9 +90,18 @@ public final class TollgateServer {
     public String listeningLine() {
         InetSocketAddress g = (InetSocketAddress) grpc.getListenSockets().getFirst();
         InetSocketAddress a = admin.address();
-        return "tollgate listening grpc=" + g.getAddress().getHostAddress() + ":" + g.getPort()
-                + " admin=" + a.getAddress().getHostAddress() + ":" + a.getPort()
+        return "tollgate listening grpc=" + hostPort(g, config.grpc().address())
+                + " admin=" + hostPort(a, config.admin().address())
                 + " tls=" + (config.tls().enabled() ? (config.tls().clientCaFile().isPresent() ? "mtls" : "tls") : "off");
+    }
+
+    /**
+     * {@code host:port} as one would dial it: the configured address when bound to every
+     * interface (Netty reports the IPv6 wildcard even for 0.0.0.0), IPv6 literals in brackets.
+     */
+    static String hostPort(InetSocketAddress bound, String configured) {
+        String host = bound.getAddress().isAnyLocalAddress() ? configured : bound.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
     }
 
     public int grpcPort() {

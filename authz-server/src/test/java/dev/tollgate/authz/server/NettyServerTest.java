@@ -180,4 +180,12 @@ class NettyServerTest {
             Files.list(root).close();
         }
     }
+
+    @Test
+    void listeningLineNamesAddressesOneCanDial() {
+        assertEquals("0.0.0.0:9191", TollgateServer.hostPort(new java.net.InetSocketAddress("::", 9191), "0.0.0.0"));
+        assertEquals("[::]:9191", TollgateServer.hostPort(new java.net.InetSocketAddress("::", 9191), "::"));
+        assertEquals("127.0.0.1:8181", TollgateServer.hostPort(new java.net.InetSocketAddress("127.0.0.1", 8181), "127.0.0.1"));
+        assertEquals("[0:0:0:0:0:0:0:1]:5", TollgateServer.hostPort(new java.net.InetSocketAddress("::1", 5), "::1"));
+    }
 }
