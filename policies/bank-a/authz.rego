@@ -28,6 +28,5 @@ default caller_id := ""
 
 caller_id := access.caller.id
 
-default denial := {"code": "denied", "status": 403, "message": "no rule allows this call"}
-
+# The first reason that applies; shared.access always has one for a denied call.
 denial := access.denial

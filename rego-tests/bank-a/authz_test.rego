@@ -61,3 +61,19 @@ test_methods_are_matched_case_insensitively if {
 test_path_globs_do_not_escape_their_prefix if {
 	denied(fixtures.http_check(audit, ledger, "GET", "/ledgerx/secret"), "caller_not_allowed", 403)
 }
+
+test_allowed_calls_name_the_verified_caller if {
+	r := authz.result with input as fixtures.http_check(audit, ledger, "GET", "/ledger/x")
+	r.allowed
+	r.headers["x-tollgate-caller"] == audit
+}
+
+test_probes_need_no_identity if {
+	check := {"attributes": {
+		"destination": {"principal": ledger},
+		"request": {"http": {"method": "GET", "path": "/healthz", "headers": {}}},
+	}}
+	r := authz.result with input as check
+	r.allowed
+	r.headers["x-tollgate-caller"] == ""
+}

@@ -131,3 +131,13 @@ test_denials_explain_themselves_in_the_body if {
 	body.error == "end_user_token_required"
 	body.message != ""
 }
+
+test_probes_need_no_identity if {
+	check := {"attributes": {
+		"destination": {"principal": transactions},
+		"request": {"http": {"method": "GET", "path": "/readyz", "headers": {}}},
+	}}
+	r := authz.result with input as check
+	r.allowed
+	r.headers["x-tollgate-caller"] == ""
+}

@@ -1,6 +1,7 @@
 package dev.tollgate.authz.cli;
 
 import dev.tollgate.rego.RegoSyntax;
+import dev.tollgate.rego.testing.CoverageReport;
 import dev.tollgate.rego.testing.PolicyFiles;
 import dev.tollgate.rego.testing.TestOutput;
 import dev.tollgate.rego.testing.TestReport;
@@ -108,12 +109,16 @@ final class TestCommand implements Callable<Integer> {
     }
 
     private int report(TestReport report, PrintStream out) {
+        return report(report, threshold, out);
+    }
+
+    private int report(TestReport report, double minimum, PrintStream out) {
         if (format.equals("json")) {
-            out.println(TestOutput.json(report, threshold));
+            out.println(TestOutput.json(report, minimum));
         } else {
-            TestOutput.text(report, verbose, threshold, out);
+            TestOutput.text(report, verbose, minimum, out);
         }
-        return report.exitCode(threshold);
+        return report.exitCode(minimum);
     }
 
     private int perTenant(TestRunner.Options options, PrintStream out, java.io.PrintWriter err) throws PolicyFiles.LoadException {
@@ -128,6 +133,7 @@ final class TestCommand implements Callable<Integer> {
         long errored = 0;
         long skipped = 0;
         int suites = 0;
+        List<CoverageReport> coverages = new ArrayList<>();
         for (Path testRoot : paths) {
             List<Path> libraries = new ArrayList<>();
             List<String> suiteNames = new ArrayList<>();
@@ -152,7 +158,14 @@ final class TestCommand implements Callable<Integer> {
                     out.println("== " + name + " (" + String.join(", ", load.stream().map(Path::toString).toList()) + ")");
                 }
                 TestReport report = TestRunner.run(load, options);
-                exit = Math.max(exit, report(report, out));
+                if (report.coverage() != null) {
+                    coverages.add(report.coverage());
+                    if (format.equals("text")) {
+                        // Shared modules are covered through every tenant: coverage is shown and judged once, merged.
+                        report = new TestReport(report.compileErrors(), report.results(), null);
+                    }
+                }
+                exit = Math.max(exit, report(report, 0, out));
                 passed += report.count(TestResult.Status.PASS);
                 failed += report.count(TestResult.Status.FAIL);
                 errored += report.count(TestResult.Status.ERROR);
@@ -163,6 +176,17 @@ final class TestCommand implements Callable<Integer> {
         if (suites == 0) {
             err.println("tollgate test: no test folder matches a policy folder under " + policies);
             return 2;
+        }
+        if (!coverages.isEmpty()) {
+            CoverageReport merged = CoverageReport.merge(coverages);
+            if (format.equals("text")) {
+                out.println("== coverage of all suites (a line counts when any suite covers it)");
+                TestOutput.coverage(merged, verbose, out);
+            }
+            if (merged.percent() < threshold) {
+                out.printf(java.util.Locale.ROOT, "coverage %.2f%% is below the threshold %.2f%%%n", merged.percent(), threshold);
+                exit = Math.max(exit, 1);
+            }
         }
         if (format.equals("text")) {
             out.println("== all " + suites + " suites");

@@ -22,6 +22,30 @@ public record CoverageReport(List<FileCoverage> files) {
    * @param covered covered line numbers
    * @param notCovered coverable line numbers that were not covered
    */
+  /**
+   * Coverage of several runs over overlapping modules (a library tested through each tenant):
+   * a line counts as covered when any run covered it.
+   */
+  public static CoverageReport merge(List<CoverageReport> reports) {
+    java.util.TreeMap<String, java.util.TreeSet<Integer>> covered = new java.util.TreeMap<>();
+    java.util.TreeMap<String, java.util.TreeSet<Integer>> coverable = new java.util.TreeMap<>();
+    for (CoverageReport r : reports) {
+      for (FileCoverage f : r.files()) {
+        covered.computeIfAbsent(f.file(), k -> new java.util.TreeSet<>()).addAll(f.covered());
+        java.util.TreeSet<Integer> lines = coverable.computeIfAbsent(f.file(), k -> new java.util.TreeSet<>());
+        lines.addAll(f.covered());
+        lines.addAll(f.notCovered());
+      }
+    }
+    List<FileCoverage> files = new java.util.ArrayList<>();
+    coverable.forEach((file, lines) -> {
+      java.util.TreeSet<Integer> missed = new java.util.TreeSet<>(lines);
+      missed.removeAll(covered.get(file));
+      files.add(new FileCoverage(file, covered.get(file), missed));
+    });
+    return new CoverageReport(files);
+  }
+
   public record FileCoverage(String file, SortedSet<Integer> covered, SortedSet<Integer> notCovered) {
     public FileCoverage {
       covered = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(covered));

@@ -95,7 +95,8 @@ public final class TestOutput {
     return String.format(Locale.ROOT, "%.2fs", nanos / 1e9);
   }
 
-  private static void coverage(CoverageReport c, boolean verbose, PrintStream out) {
+  /** The coverage table (with the uncovered lines of each file when {@code verbose}). */
+  public static void coverage(CoverageReport c, boolean verbose, PrintStream out) {
     int width = Math.max(4, c.files().stream().mapToInt(f -> f.file().length()).max().orElse(4));
     String fmt = "%-" + width + "s  %9s  %7s  %s";
     out.println("COVERAGE");
