@@ -140,4 +140,20 @@ class BucketArithmeticTest {
         assertInstanceOf(RateLimitResult.Unlimited.class, limiter.check("bank-z", CALLER, "GET", "/", null));
         assertInstanceOf(RateLimitResult.Unlimited.class, limiter.check(null, CALLER, "GET", "/", null));
     }
+
+    @Test
+    void reinstallingEqualLimitsKeepsTheCountersAndChangedLimitsStartAfresh() throws Exception {
+        String yaml = """
+                rate_limits:
+                  default: {rate: 10, per: second, burst: 5}
+                  rules: [{name: payments, match: {namespace: payments, method: POST, path: "/v1/*"}, rate: 3, per: minute}]
+                """;
+        RateLimiter limiter = Fixtures.limiter(clock, yaml);
+        take(limiter);
+        take(limiter);
+        limiter.replaceTenant("bank-a", Fixtures.tenantYaml(yaml)); // a policy reload that left rate_limits alone
+        assertEquals(3, takeWhileAllowed(limiter));
+        limiter.replaceTenant("bank-a", Fixtures.tenantYaml(yaml.replace("burst: 5", "burst: 6")));
+        assertEquals(6, takeWhileAllowed(limiter));
+    }
 }
