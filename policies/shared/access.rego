@@ -76,3 +76,22 @@ denial := {"code": "unauthenticated", "status": 401, "message": "the caller has 
 } else := {"code": "end_user_token_required", "status": 401, "message": "this route needs an end-user token"} if {
 	not tokens.present
 } else := {"code": "insufficient_scope", "status": 403, "message": "the end-user token lacks a required scope"}
+
+# The OPA-Envoy result object every tenant returns: allowed calls carry the verified caller to
+# the service, denied calls carry a reason code and a status that tells the caller what to fix.
+result := {
+	"allowed": true,
+	"headers": {"x-tollgate-caller": caller_id},
+} if allowed
+
+result := {
+	"allowed": false,
+	"http_status": denial.status,
+	"headers": {"x-tollgate-reason": denial.code, "content-type": "application/json"},
+	"body": json.marshal({"error": denial.code, "message": denial.message}),
+} if not allowed
+
+# Probes may come without an identity.
+default caller_id := ""
+
+caller_id := caller.id

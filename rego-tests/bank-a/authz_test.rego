@@ -36,7 +36,9 @@ test_audit_reads_the_ledger if {
 }
 
 test_audit_may_not_write_the_ledger if {
-	denied(fixtures.http_check(audit, ledger, "POST", "/ledger/entries"), "caller_not_allowed", 403)
+	check := fixtures.http_check(audit, ledger, "POST", "/ledger/entries")
+	denied(check, "caller_not_allowed", 403)
+	authz.allow == false with input as check
 }
 
 test_transactions_write_the_ledger if {
