@@ -14,13 +14,6 @@ transactions := fixtures.spiffe("bank-a", "transaction-ms")
 
 ledger := fixtures.spiffe("bank-a", "ledger-ms")
 
-denied(check, code, status) if {
-	r := authz.result with input as check
-	r.allowed == false
-	r.http_status == status
-	r.headers["x-tollgate-reason"] == code
-}
-
 test_api_may_transfer_for_a_user if {
 	check := fixtures.with_token(fixtures.http_check(api, transactions, "POST", "/transfer"), fixtures.user_token("bank-a", {}))
 	authz.allow with input as check
@@ -28,7 +21,7 @@ test_api_may_transfer_for_a_user if {
 
 test_only_the_api_may_transfer if {
 	check := fixtures.with_token(fixtures.http_check(audit, transactions, "POST", "/transfer"), fixtures.user_token("bank-a", {}))
-	denied(check, "caller_not_allowed", 403)
+	fixtures.denied(check, "caller_not_allowed", 403)
 }
 
 test_audit_reads_the_ledger if {
@@ -37,7 +30,7 @@ test_audit_reads_the_ledger if {
 
 test_audit_may_not_write_the_ledger if {
 	check := fixtures.http_check(audit, ledger, "POST", "/ledger/entries")
-	denied(check, "caller_not_allowed", 403)
+	fixtures.denied(check, "caller_not_allowed", 403)
 	authz.allow == false with input as check
 }
 
@@ -47,7 +40,7 @@ test_transactions_write_the_ledger if {
 
 test_bank_b_has_no_grant_here if {
 	check := fixtures.http_check(fixtures.spiffe("bank-b", "api-ms"), transactions, "POST", "/transfer")
-	denied(check, "cross_tenant_not_granted", 403)
+	fixtures.denied(check, "cross_tenant_not_granted", 403)
 }
 
 test_a_grant_in_data_opens_the_route if {
@@ -61,7 +54,7 @@ test_methods_are_matched_case_insensitively if {
 }
 
 test_path_globs_do_not_escape_their_prefix if {
-	denied(fixtures.http_check(audit, ledger, "GET", "/ledgerx/secret"), "caller_not_allowed", 403)
+	fixtures.denied(fixtures.http_check(audit, ledger, "GET", "/ledgerx/secret"), "caller_not_allowed", 403)
 }
 
 test_allowed_calls_name_the_verified_caller if {

@@ -19,13 +19,6 @@ bank_a_api := fixtures.spiffe("bank-a", "api-ms")
 transfer := fixtures.http_check(api, transactions, "POST", "/transfer")
 
 
-denied(check, code, status) if {
-	r := authz.result with input as check
-	r.allowed == false
-	r.http_status == status
-	r.headers["x-tollgate-reason"] == code
-}
-
 test_api_may_transfer_for_a_user_with_the_scope if {
 	check := fixtures.with_token(transfer, fixtures.user_token("bank-b", {}))
 	authz.allow with input as check
@@ -33,36 +26,36 @@ test_api_may_transfer_for_a_user_with_the_scope if {
 }
 
 test_transfer_needs_an_end_user_token if {
-	denied(transfer, "end_user_token_required", 401)
+	fixtures.denied(transfer, "end_user_token_required", 401)
 }
 
 test_transfer_needs_the_transfer_scope if {
 	check := fixtures.with_token(transfer, fixtures.user_token("bank-b", {"scope": "profile"}))
-	denied(check, "insufficient_scope", 403)
+	fixtures.denied(check, "insufficient_scope", 403)
 }
 
 test_expired_token_is_rejected if {
 	check := fixtures.with_token(transfer, fixtures.user_token("bank-b", {"exp": 1000000000}))
-	denied(check, "invalid_token", 401)
+	fixtures.denied(check, "invalid_token", 401)
 }
 
 test_token_from_another_issuer_is_rejected if {
 	check := fixtures.with_token(transfer, fixtures.user_token("bank-a", {}))
-	denied(check, "invalid_token", 401)
+	fixtures.denied(check, "invalid_token", 401)
 }
 
 test_token_for_another_audience_is_rejected if {
 	check := fixtures.with_token(transfer, fixtures.user_token("bank-b", {"aud": "bank-a"}))
-	denied(check, "invalid_token", 401)
+	fixtures.denied(check, "invalid_token", 401)
 }
 
 test_garbage_token_is_rejected if {
-	denied(fixtures.with_token(transfer, "not.a.jwt"), "invalid_token", 401)
+	fixtures.denied(fixtures.with_token(transfer, "not.a.jwt"), "invalid_token", 401)
 }
 
 test_statement_service_may_not_transfer if {
 	check := fixtures.http_check(statements, transactions, "POST", "/transfer")
-	denied(fixtures.with_token(check, fixtures.user_token("bank-b", {})), "caller_not_allowed", 403)
+	fixtures.denied(fixtures.with_token(check, fixtures.user_token("bank-b", {})), "caller_not_allowed", 403)
 }
 
 test_statement_service_may_read_transactions if {
@@ -75,7 +68,7 @@ test_query_string_does_not_change_the_route if {
 
 test_auth_service_is_called_by_the_api_only if {
 	authz.allow with input as fixtures.http_check(api, auth, "POST", "/token/introspect")
-	denied(fixtures.http_check(statements, auth, "POST", "/token/introspect"), "caller_not_allowed", 403)
+	fixtures.denied(fixtures.http_check(statements, auth, "POST", "/token/introspect"), "caller_not_allowed", 403)
 }
 
 test_bank_a_api_may_transfer_through_its_grant if {
@@ -84,12 +77,12 @@ test_bank_a_api_may_transfer_through_its_grant if {
 
 test_the_grant_covers_transfers_only if {
 	check := fixtures.http_check(bank_a_api, transactions, "GET", "/transactions/1")
-	denied(check, "cross_tenant_not_granted", 403)
+	fixtures.denied(check, "cross_tenant_not_granted", 403)
 }
 
 test_other_bank_a_workloads_have_no_grant if {
 	check := fixtures.http_check(fixtures.spiffe("bank-a", "audit-ms"), transactions, "POST", "/transfer")
-	denied(check, "cross_tenant_not_granted", 403)
+	fixtures.denied(check, "cross_tenant_not_granted", 403)
 }
 
 test_the_grant_lives_in_data if {
@@ -102,17 +95,17 @@ test_caller_without_identity_is_unauthenticated if {
 		"destination": {"principal": transactions},
 		"request": {"http": {"method": "GET", "path": "/transactions/1", "headers": {}}},
 	}}
-	denied(check, "unauthenticated", 401)
+	fixtures.denied(check, "unauthenticated", 401)
 }
 
 test_unknown_service_is_denied if {
 	check := fixtures.http_check(api, fixtures.spiffe("bank-b", "shadow-ms"), "GET", "/anything")
-	denied(check, "unknown_service", 403)
+	fixtures.denied(check, "unknown_service", 403)
 }
 
 test_tcp_checks_without_http_are_denied if {
 	check := {"attributes": {"source": {"principal": api}, "destination": {"principal": transactions}}}
-	denied(check, "caller_not_allowed", 403)
+	fixtures.denied(check, "caller_not_allowed", 403)
 }
 
 test_probes_are_open if {
