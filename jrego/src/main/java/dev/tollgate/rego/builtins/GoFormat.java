@@ -922,6 +922,13 @@ final class GoFormat {
     return true;
   }
 
+  /** Go's strconv.Quote. */
+  static String quote(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 2);
+    quote(sb, s, false);
+    return sb.toString();
+  }
+
   /** Go's strconv.Quote (or QuoteToASCII when {@code ascii}). */
   static void quote(StringBuilder sb, String s, boolean ascii) {
     sb.append('"');
