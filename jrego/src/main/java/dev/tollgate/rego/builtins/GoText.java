@@ -81,4 +81,18 @@ final class GoText {
       throw new IllegalStateException(e);
     }
   }
+
+  /** The value of an ASCII hex digit, or -1 (Go's unhex). */
+  static int hexDigit(byte b) {
+    if (b >= '0' && b <= '9') {
+      return b - '0';
+    }
+    if (b >= 'a' && b <= 'f') {
+      return b - 'a' + 10;
+    }
+    if (b >= 'A' && b <= 'F') {
+      return b - 'A' + 10;
+    }
+    return -1;
+  }
 }

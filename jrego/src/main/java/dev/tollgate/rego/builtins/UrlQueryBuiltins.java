@@ -51,13 +51,13 @@ final class UrlQueryBuiltins {
     for (int i = 0; i < in.length; ) {
       byte b = in[i];
       if (b == '%') {
-        if (i + 2 >= in.length || hex(in[i + 1]) < 0 || hex(in[i + 2]) < 0) {
+        if (i + 2 >= in.length || GoText.hexDigit(in[i + 1]) < 0 || GoText.hexDigit(in[i + 2]) < 0) {
           String bad = new String(in, i, Math.min(3, in.length - i), StandardCharsets.UTF_8);
           StringBuilder sb = new StringBuilder("invalid URL escape ");
           GoFormat.quote(sb, bad, false);
           throw BuiltinException.failure(sb.toString());
         }
-        out.write(hex(in[i + 1]) << 4 | hex(in[i + 2]));
+        out.write(GoText.hexDigit(in[i + 1]) << 4 | GoText.hexDigit(in[i + 2]));
         i += 3;
       } else if (b == '+') {
         out.write(' ');
@@ -68,19 +68,6 @@ final class UrlQueryBuiltins {
       }
     }
     return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private static int hex(byte b) {
-    if (b >= '0' && b <= '9') {
-      return b - '0';
-    }
-    if (b >= 'a' && b <= 'f') {
-      return b - 'a' + 10;
-    }
-    if (b >= 'A' && b <= 'F') {
-      return b - 'A' + 10;
-    }
-    return -1;
   }
 
   private static Value encodeObject(Value[] a) throws BuiltinException {
