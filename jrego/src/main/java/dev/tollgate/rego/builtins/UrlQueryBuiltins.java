@@ -73,7 +73,7 @@ final class UrlQueryBuiltins {
   private static Value encodeObject(Value[] a) throws BuiltinException {
     ObjectValue obj = Args.object(a, 0);
     // Go's Values.Encode sorts keys bytewise, which is code point order.
-    TreeMap<String, List<String>> values = new TreeMap<>(UrlQueryBuiltins::compareCodePoints);
+    TreeMap<String, List<String>> values = new TreeMap<>(GoText::compare);
     for (Map.Entry<Value, Value> e : obj.asMap().entrySet()) {
       String key = e.getKey() instanceof StringValue s ? s.value() : e.getKey().toJson();
       List<Value> items;
@@ -114,21 +114,6 @@ final class UrlQueryBuiltins {
   private static BuiltinException valuesError() {
     return BuiltinException.typeError(
         "operand 1 values must be string, array[string], or set[string]");
-  }
-
-  static int compareCodePoints(String x, String y) {
-    int i = 0;
-    int j = 0;
-    while (i < x.length() && j < y.length()) {
-      int a = x.codePointAt(i);
-      int b = y.codePointAt(j);
-      if (a != b) {
-        return Integer.compare(a, b);
-      }
-      i += Character.charCount(a);
-      j += Character.charCount(b);
-    }
-    return Integer.compare(x.length() - i, y.length() - j);
   }
 
   /** Go's url.ParseQuery: every parameter's values in order; the first error wins. */
