@@ -6,8 +6,6 @@ import java.util.Base64;
 
 /** {@code base64.*}, {@code base64url.*} and {@code hex.*}, decoding with Go's rules and messages. */
 final class Encodings {
-  private static final String STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  private static final String URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private Encodings() {}
@@ -16,13 +14,13 @@ final class Encodings {
     r.function("base64.encode", 1, (ctx, a) ->
         StringValue.of(Base64.getEncoder().encodeToString(GoText.toBytes(Args.string(a, 0)))));
     r.function("base64.decode", 1, (ctx, a) ->
-        StringValue.of(GoText.fromBytes(decode(Args.string(a, 0), STD))));
+        StringValue.of(GoText.fromBytes(base64(Args.string(a, 0), false))));
     r.function("base64.is_valid", 1, (ctx, a) -> {
       if (!(a[0] instanceof StringValue s)) {
         return BooleanValue.FALSE;
       }
       try {
-        decode(s.value(), STD);
+        base64(s.value(), false);
         return BooleanValue.TRUE;
       } catch (BuiltinException e) {
         return BooleanValue.FALSE;
@@ -32,19 +30,8 @@ final class Encodings {
         StringValue.of(Base64.getUrlEncoder().encodeToString(GoText.toBytes(Args.string(a, 0)))));
     r.function("base64url.encode_no_pad", 1, (ctx, a) -> StringValue.of(
         Base64.getUrlEncoder().withoutPadding().encodeToString(GoText.toBytes(Args.string(a, 0)))));
-    r.function("base64url.decode", 1, (ctx, a) -> {
-      String s = Args.string(a, 0);
-      // Unpadded input is accepted (RFC 7515 appendix C).
-      if (!s.endsWith("=")) {
-        switch (s.length() % 4) {
-          case 0 -> { }
-          case 2 -> s += "==";
-          case 3 -> s += "=";
-          default -> throw BuiltinException.failure("illegal base64url string: " + s);
-        }
-      }
-      return StringValue.of(GoText.fromBytes(decode(s, URL)));
-    });
+    r.function("base64url.decode", 1, (ctx, a) ->
+        StringValue.of(GoText.fromBytes(base64(Args.string(a, 0), true))));
     r.function("hex.encode", 1, (ctx, a) -> {
       byte[] b = GoText.toBytes(Args.string(a, 0));
       char[] out = new char[b.length * 2];
@@ -57,80 +44,13 @@ final class Encodings {
     r.function("hex.decode", 1, (ctx, a) -> StringValue.of(GoText.fromBytes(hexDecode(Args.string(a, 0)))));
   }
 
-  /**
-   * Decodes padded base64 like Go's {@code base64.StdEncoding}: CR and LF are skipped, padding
-   * is required, bits after the last byte are ignored.
-   */
-  static byte[] decode(String text, String alphabet) throws BuiltinException {
-    byte[] src = GoText.toBytes(text);
-    byte[] out = new byte[src.length / 4 * 3 + 3];
-    int n = 0;
-    int si = 0;
-    while (true) {
-      int[] q = new int[4];
-      int j = 0;
-      int len = 4;
-      boolean end = false;
-      for (; j < 4; j++) {
-        while (si < src.length && (src[si] == '\n' || src[si] == '\r')) {
-          si++;
-        }
-        if (si == src.length) {
-          if (j == 0) {
-            return java.util.Arrays.copyOf(out, n);
-          }
-          throw corrupt(si - j);
-        }
-        int c = src[si] & 0xff;
-        si++;
-        if (c == '=') {
-          if (j < 2) {
-            throw corrupt(si - 1);
-          }
-          if (j == 2) {
-            while (si < src.length && (src[si] == '\n' || src[si] == '\r')) {
-              si++;
-            }
-            if (si == src.length) {
-              throw corrupt(src.length);
-            }
-            if (src[si] != '=') {
-              throw corrupt(si - 1);
-            }
-            si++;
-          }
-          while (si < src.length && (src[si] == '\n' || src[si] == '\r')) {
-            si++;
-          }
-          if (si < src.length) {
-            throw corrupt(si);
-          }
-          len = j;
-          end = true;
-          break;
-        }
-        int d = c < 128 ? alphabet.indexOf(c) : -1;
-        if (d < 0) {
-          throw corrupt(si - 1);
-        }
-        q[j] = d;
-      }
-      int bits = (q[0] << 18) | (q[1] << 12) | (q[2] << 6) | q[3];
-      out[n++] = (byte) (bits >> 16);
-      if (len > 2) {
-        out[n++] = (byte) (bits >> 8);
-      }
-      if (len > 3) {
-        out[n++] = (byte) bits;
-      }
-      if (end) {
-        return java.util.Arrays.copyOf(out, n);
-      }
+  /** Go's padded base64 decoding; {@code base64url} input may omit its padding, as in OPA. */
+  private static byte[] base64(String text, boolean url) throws BuiltinException {
+    try {
+      return url ? GoBase64.decodeUrlLenient(text) : GoBase64.decodeStd(text);
+    } catch (GoBase64.CorruptInputException e) {
+      throw BuiltinException.failure(e.getMessage());
     }
-  }
-
-  private static BuiltinException corrupt(int at) {
-    return BuiltinException.failure("illegal base64 data at input byte " + at);
   }
 
   private static byte[] hexDecode(String text) throws BuiltinException {

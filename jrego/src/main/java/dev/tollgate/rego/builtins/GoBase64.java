@@ -36,7 +36,7 @@ final class GoBase64 {
   }
 
   static byte[] decodeStd(String src) throws CorruptInputException {
-    return decode(src.getBytes(java.nio.charset.StandardCharsets.UTF_8), STD);
+    return decode(GoText.toBytes(src), STD);
   }
 
   /**
@@ -44,19 +44,20 @@ final class GoBase64 {
    * with the padded URL alphabet.
    */
   static byte[] decodeUrlLenient(String s) throws CorruptInputException {
+    byte[] src = GoText.toBytes(s);
     if (!s.endsWith("=")) {
-      switch (utf8Length(s) % 4) {
-        case 0 -> {}
-        case 2 -> s = s + "==";
-        case 3 -> s = s + "=";
+      // Go pads by the length in bytes.
+      int pad = switch (src.length % 4) {
+        case 0 -> 0;
+        case 2 -> 2;
+        case 3 -> 1;
         default -> throw new CorruptInputException("illegal base64url string: " + s);
-      }
+      };
+      int n = src.length;
+      src = java.util.Arrays.copyOf(src, n + pad);
+      java.util.Arrays.fill(src, n, n + pad, (byte) '=');
     }
-    return decode(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), URL);
-  }
-
-  private static int utf8Length(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return decode(src, URL);
   }
 
   private static byte[] decode(byte[] src, byte[] map) throws CorruptInputException {

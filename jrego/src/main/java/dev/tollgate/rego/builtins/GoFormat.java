@@ -30,6 +30,11 @@ final class GoFormat {
   private boolean precPresent;
   private int wid;
   private int prec;
+  // Argument state, as in Go's fmt.pp.
+  private int argNum;
+  private boolean afterIndex;
+  private boolean reordered;
+  private boolean goodArgNum;
 
   private GoFormat() {}
 
@@ -49,12 +54,11 @@ final class GoFormat {
 
   private void doPrintf(String format, Object[] a) {
     int end = format.length();
-    int argNum = 0;
-    boolean afterIndex;
-    boolean reordered = false;
+    argNum = 0;
+    reordered = false;
     int i = 0;
     while (i < end) {
-      boolean goodArgNum = true;
+      goodArgNum = true;
       int lasti = i;
       while (i < end && format.charAt(i) != '%') {
         i++;
@@ -84,16 +88,7 @@ final class GoFormat {
         }
       }
       // Argument index.
-      int[] st = argNumber(argNum, format, i, a.length);
-      argNum = st[0];
-      i = st[1];
-      afterIndex = st[2] != 0;
-      if (st[3] != 0) {
-        reordered = true;
-      }
-      if (st[4] == 0) {
-        goodArgNum = false;
-      }
+      i = argNumber(format, i, a.length);
       // Width.
       if (i < end && format.charAt(i) == '*') {
         i++;
@@ -126,16 +121,7 @@ final class GoFormat {
         if (afterIndex) {
           goodArgNum = false;
         }
-        st = argNumber(argNum, format, i, a.length);
-        argNum = st[0];
-        i = st[1];
-        afterIndex = st[2] != 0;
-        if (st[3] != 0) {
-          reordered = true;
-        }
-        if (st[4] == 0) {
-          goodArgNum = false;
-        }
+        i = argNumber(format, i, a.length);
         if (i < end && format.charAt(i) == '*') {
           i++;
           Integer p = intFromArg(a, argNum);
@@ -160,16 +146,7 @@ final class GoFormat {
         }
       }
       if (!afterIndex) {
-        st = argNumber(argNum, format, i, a.length);
-        argNum = st[0];
-        i = st[1];
-        afterIndex = st[2] != 0;
-        if (st[3] != 0) {
-          reordered = true;
-        }
-        if (st[4] == 0) {
-          goodArgNum = false;
-        }
+        i = argNumber(format, i, a.length);
       }
       if (i >= end) {
         buf.append("%!(NOVERB)");
@@ -216,27 +193,33 @@ final class GoFormat {
     buf.append("%!").appendCodePoint(verb).append("(BADINDEX)");
   }
 
-  /** Returns {argNum, newIndex, found, reordered, ok}. */
-  private static int[] argNumber(int argNum, String format, int i, int numArgs) {
+  /**
+   * Go's pp.argNumber: reads an optional {@code [n]} at {@code i} into the argument state and
+   * returns the index after it.
+   */
+  private int argNumber(String format, int i, int numArgs) {
     if (format.length() <= i || format.charAt(i) != '[') {
-      return new int[] {argNum, i, 0, 0, 1};
+      afterIndex = false;
+      return i;
     }
-    // Parse "[n]".
+    reordered = true;
     for (int j = i + 1; j < format.length(); j++) {
       if (format.charAt(j) == ']') {
         int[] n = parseNum(format, i + 1, j);
-        if (n[1] == 0 || n[2] != j) {
-          // Bad syntax: skip past the bracket.
-          return new int[] {argNum, j + 1, 1, 1, 0};
-        }
+        afterIndex = true;
         int index = n[0] - 1;
-        if (index >= 0 && index < numArgs) {
-          return new int[] {index, j + 1, 1, 1, 1};
+        // Bad syntax or an index out of range: skip past the bracket.
+        if (n[1] == 0 || n[2] != j || index < 0 || index >= numArgs) {
+          goodArgNum = false;
+        } else {
+          argNum = index;
         }
-        return new int[] {argNum, j + 1, 1, 1, 0};
+        return j + 1;
       }
     }
-    return new int[] {argNum, i + 1, 0, 1, 0};
+    afterIndex = false;
+    goodArgNum = false;
+    return i + 1;
   }
 
   /** Returns {value, present, newIndex}; values over a million are rejected as in Go. */
@@ -920,6 +903,13 @@ final class GoFormat {
       }
     }
     return true;
+  }
+
+  /** Go's strconv.Quote. */
+  static String quote(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 2);
+    quote(sb, s, false);
+    return sb.toString();
   }
 
   /** Go's strconv.Quote (or QuoteToASCII when {@code ascii}). */

@@ -53,7 +53,7 @@ final class GoJson {
           String key = e.getKey() instanceof StringValue s ? s.value() : marshal(e.getKey());
           entries.add(Map.entry(key, e.getValue()));
         }
-        entries.sort((x, y) -> compareUtf8(x.getKey(), y.getKey()));
+        entries.sort((x, y) -> GoText.compare(x.getKey(), y.getKey()));
         if (entries.isEmpty()) {
           sb.append("{}");
           return;
@@ -99,22 +99,6 @@ final class GoJson {
       newline(sb, prefix, indent, depth);
     }
     sb.append(']');
-  }
-
-  /** Code point order, which is the byte order of the UTF-8 encodings Go sorts by. */
-  static int compareUtf8(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
   }
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();

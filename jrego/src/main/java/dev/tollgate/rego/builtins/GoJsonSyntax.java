@@ -101,13 +101,10 @@ final class GoJsonSyntax {
   }
 
   private void object() throws SyntaxError {
-    pos++;
-    skipSpace();
-    if (pos < s.length() && s.charAt(pos) == '}') {
-      pos++;
+    if (opensEmpty('}')) {
       return;
     }
-    while (true) {
+    do {
       if (pos >= s.length() || s.charAt(pos) != '"') {
         throw invalid("looking for beginning of object key string");
       }
@@ -119,41 +116,42 @@ final class GoJsonSyntax {
       pos++;
       skipSpace();
       value();
-      skipSpace();
-      if (pos < s.length() && s.charAt(pos) == ',') {
-        pos++;
-        skipSpace();
-        continue;
-      }
-      if (pos < s.length() && s.charAt(pos) == '}') {
-        pos++;
-        return;
-      }
-      throw invalid("after object key:value pair");
-    }
+    } while (more('}', "after object key:value pair"));
   }
 
   private void array() throws SyntaxError {
-    pos++;
-    skipSpace();
-    if (pos < s.length() && s.charAt(pos) == ']') {
-      pos++;
+    if (opensEmpty(']')) {
       return;
     }
-    while (true) {
+    do {
       value();
-      skipSpace();
-      if (pos < s.length() && s.charAt(pos) == ',') {
-        pos++;
-        skipSpace();
-        continue;
-      }
-      if (pos < s.length() && s.charAt(pos) == ']') {
-        pos++;
-        return;
-      }
-      throw invalid("after array element");
+    } while (more(']', "after array element"));
+  }
+
+  /** Steps past an opening bracket; true (and past {@code close}) when nothing is inside. */
+  private boolean opensEmpty(char close) {
+    pos++;
+    skipSpace();
+    if (pos < s.length() && s.charAt(pos) == close) {
+      pos++;
+      return true;
     }
+    return false;
+  }
+
+  /** After a member: true past a comma, false past {@code close}, else a syntax error. */
+  private boolean more(char close, String context) throws SyntaxError {
+    skipSpace();
+    if (pos < s.length() && s.charAt(pos) == ',') {
+      pos++;
+      skipSpace();
+      return true;
+    }
+    if (pos < s.length() && s.charAt(pos) == close) {
+      pos++;
+      return false;
+    }
+    throw invalid(context);
   }
 
   private void string() throws SyntaxError {

@@ -71,7 +71,7 @@ final class GoTemplate {
         yield out;
       }
       case ObjectValue obj -> {
-        Map<String, Object> out = new TreeMap<>(UrlQueryBuiltins::compareCodePoints);
+        Map<String, Object> out = new TreeMap<>(GoText::compare);
         obj.asMap().forEach((k, x) ->
             out.put(k instanceof StringValue s ? s.value() : k.toJson(), toGo(x)));
         yield out;
@@ -1328,7 +1328,7 @@ final class GoTemplate {
         throw error(id.pos(), ctx, "error calling " + id.name() + ": incompatible types for comparison");
       }
       return switch (ka) {
-        case "string" -> UrlQueryBuiltins.compareCodePoints((String) basic(a), (String) basic(b));
+        case "string" -> GoText.compare((String) basic(a), (String) basic(b));
         case "float" -> Double.compare((Double) a, (Double) b);
         default -> integer(a).compareTo(integer(b));
       };

@@ -49,7 +49,7 @@ final class GraphQlParser {
   /** A token; {@code error} is the lexer's complaint for an invalid one. */
   private record Token(Kind kind, String value, int line, int column, String error) {
     String describe() {
-      return value.isEmpty() ? kind.text : kind.text + " " + goQuote(value);
+      return value.isEmpty() ? kind.text : kind.text + " " + GoFormat.quote(value);
     }
   }
 
@@ -406,7 +406,7 @@ final class GraphQlParser {
       next();
       return;
     }
-    throw error(t, "Expected " + goQuote(word) + ", found " + t.describe());
+    throw error(t, "Expected " + GoFormat.quote(word) + ", found " + t.describe());
   }
 
   private boolean skip(Kind kind) throws GraphQlSyntaxException {
@@ -897,27 +897,5 @@ final class GraphQlParser {
       return empty ? null : p;
     }
     return v;
-  }
-
-  /** Go's {@code strconv.Quote} for the printable text that reaches error messages. */
-  private static String goQuote(String s) {
-    StringBuilder sb = new StringBuilder("\"");
-    s.codePoints().forEach(c -> {
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20 || c == 0x7f) {
-            sb.append(String.format("\\x%02x", c));
-          } else {
-            sb.appendCodePoint(c);
-          }
-        }
-      }
-    });
-    return sb.append('"').toString();
   }
 }

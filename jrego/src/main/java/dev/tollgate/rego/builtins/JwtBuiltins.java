@@ -5,7 +5,6 @@ import dev.tollgate.rego.value.BooleanValue;
 import dev.tollgate.rego.value.Json;
 import dev.tollgate.rego.value.NumberValue;
 import dev.tollgate.rego.value.ObjectValue;
-import dev.tollgate.rego.value.SetValue;
 import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
 import java.math.BigDecimal;
@@ -41,9 +40,9 @@ final class JwtBuiltins {
     // RSA-PSS signatures are randomized.
     r.add(new Builtin("io.jwt.decode_verify", 2, false, true, JwtBuiltins::decodeVerify));
     r.add(new Builtin("io.jwt.encode_sign", 3, false, true, (ctx, a) -> encodeSign(
-        regoText(a[0]).getBytes(StandardCharsets.UTF_8),
-        regoText(a[1]).getBytes(StandardCharsets.UTF_8),
-        regoText(a[2]))));
+        RegoText.json(a[0]).getBytes(StandardCharsets.UTF_8),
+        RegoText.json(a[1]).getBytes(StandardCharsets.UTF_8),
+        RegoText.json(a[2]))));
     r.add(new Builtin("io.jwt.encode_sign_raw", 3, false, true, (ctx, a) -> {
       String key = Args.string(a, 2);
       String header = Args.string(a, 0);
@@ -495,58 +494,5 @@ final class JwtBuiltins {
       throw BuiltinException.failure("failed to sign payload: " + e.getMessage());
     }
     return StringValue.of(signingInput + "." + enc.encodeToString(sig));
-  }
-
-  /**
-   * A value as Rego term text ({@code {"a": 1, "b": [true]}}), which is what OPA's
-   * io.jwt.encode_sign serializes header and payload as. Sets are written as arrays so the text
-   * stays JSON.
-   */
-  static String regoText(Value v) {
-    StringBuilder sb = new StringBuilder();
-    regoText(v, sb);
-    return sb.toString();
-  }
-
-  private static void regoText(Value v, StringBuilder sb) {
-    switch (v) {
-      case ObjectValue o -> {
-        sb.append('{');
-        boolean first = true;
-        for (Value k : o.sortedKeys()) {
-          if (!first) {
-            sb.append(", ");
-          }
-          first = false;
-          regoText(k, sb);
-          sb.append(": ");
-          regoText(o.get(k), sb);
-        }
-        sb.append('}');
-      }
-      case ArrayValue a -> {
-        sb.append('[');
-        for (int i = 0; i < a.size(); i++) {
-          if (i > 0) {
-            sb.append(", ");
-          }
-          regoText(a.get(i), sb);
-        }
-        sb.append(']');
-      }
-      case SetValue s -> {
-        sb.append('[');
-        boolean first = true;
-        for (Value e : s.sorted()) {
-          if (!first) {
-            sb.append(", ");
-          }
-          first = false;
-          regoText(e, sb);
-        }
-        sb.append(']');
-      }
-      default -> sb.append(v.toJson());
-    }
   }
 }

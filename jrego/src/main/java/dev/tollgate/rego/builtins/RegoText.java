@@ -20,23 +20,39 @@ final class RegoText {
 
   static String of(Value v) {
     StringBuilder sb = new StringBuilder();
-    write(sb, v);
+    write(sb, v, false);
     return sb.toString();
   }
 
-  private static void write(StringBuilder sb, Value v) {
+  /**
+   * The same layout kept valid JSON: strings and numbers as JSON and sets as sorted arrays. This
+   * is what OPA's io.jwt.encode_sign serializes header and payload as.
+   */
+  static String json(Value v) {
+    StringBuilder sb = new StringBuilder();
+    write(sb, v, true);
+    return sb.toString();
+  }
+
+  private static void write(StringBuilder sb, Value v, boolean json) {
     switch (v) {
       case NullValue n -> sb.append("null");
       case BooleanValue b -> sb.append(b.value());
-      case NumberValue n -> sb.append(number(n));
-      case StringValue s -> GoFormat.quote(sb, s.value(), false);
+      case NumberValue n -> sb.append(json ? n.toJson() : number(n));
+      case StringValue s -> {
+        if (json) {
+          sb.append(s.toJson());
+        } else {
+          GoFormat.quote(sb, s.value(), false);
+        }
+      }
       case ArrayValue a -> {
         sb.append('[');
         for (int i = 0; i < a.size(); i++) {
           if (i > 0) {
             sb.append(", ");
           }
-          write(sb, a.get(i));
+          write(sb, a.get(i), json);
         }
         sb.append(']');
       }
@@ -48,27 +64,27 @@ final class RegoText {
             sb.append(", ");
           }
           first = false;
-          write(sb, k);
+          write(sb, k, json);
           sb.append(": ");
-          write(sb, o.get(k));
+          write(sb, o.get(k), json);
         }
         sb.append('}');
       }
       case SetValue s -> {
-        if (s.isEmpty()) {
+        if (s.isEmpty() && !json) {
           sb.append("set()");
           return;
         }
-        sb.append('{');
+        sb.append(json ? '[' : '{');
         boolean first = true;
         for (Value e : s.sorted()) {
           if (!first) {
             sb.append(", ");
           }
           first = false;
-          write(sb, e);
+          write(sb, e, json);
         }
-        sb.append('}');
+        sb.append(json ? ']' : '}');
       }
     }
   }

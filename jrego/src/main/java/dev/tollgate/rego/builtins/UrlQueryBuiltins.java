@@ -51,13 +51,13 @@ final class UrlQueryBuiltins {
     for (int i = 0; i < in.length; ) {
       byte b = in[i];
       if (b == '%') {
-        if (i + 2 >= in.length || hex(in[i + 1]) < 0 || hex(in[i + 2]) < 0) {
+        if (i + 2 >= in.length || GoText.hexDigit(in[i + 1]) < 0 || GoText.hexDigit(in[i + 2]) < 0) {
           String bad = new String(in, i, Math.min(3, in.length - i), StandardCharsets.UTF_8);
           StringBuilder sb = new StringBuilder("invalid URL escape ");
           GoFormat.quote(sb, bad, false);
           throw BuiltinException.failure(sb.toString());
         }
-        out.write(hex(in[i + 1]) << 4 | hex(in[i + 2]));
+        out.write(GoText.hexDigit(in[i + 1]) << 4 | GoText.hexDigit(in[i + 2]));
         i += 3;
       } else if (b == '+') {
         out.write(' ');
@@ -70,23 +70,10 @@ final class UrlQueryBuiltins {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private static int hex(byte b) {
-    if (b >= '0' && b <= '9') {
-      return b - '0';
-    }
-    if (b >= 'a' && b <= 'f') {
-      return b - 'a' + 10;
-    }
-    if (b >= 'A' && b <= 'F') {
-      return b - 'A' + 10;
-    }
-    return -1;
-  }
-
   private static Value encodeObject(Value[] a) throws BuiltinException {
     ObjectValue obj = Args.object(a, 0);
     // Go's Values.Encode sorts keys bytewise, which is code point order.
-    TreeMap<String, List<String>> values = new TreeMap<>(UrlQueryBuiltins::compareCodePoints);
+    TreeMap<String, List<String>> values = new TreeMap<>(GoText::compare);
     for (Map.Entry<Value, Value> e : obj.asMap().entrySet()) {
       String key = e.getKey() instanceof StringValue s ? s.value() : e.getKey().toJson();
       List<Value> items;
@@ -127,21 +114,6 @@ final class UrlQueryBuiltins {
   private static BuiltinException valuesError() {
     return BuiltinException.typeError(
         "operand 1 values must be string, array[string], or set[string]");
-  }
-
-  static int compareCodePoints(String x, String y) {
-    int i = 0;
-    int j = 0;
-    while (i < x.length() && j < y.length()) {
-      int a = x.codePointAt(i);
-      int b = y.codePointAt(j);
-      if (a != b) {
-        return Integer.compare(a, b);
-      }
-      i += Character.charCount(a);
-      j += Character.charCount(b);
-    }
-    return Integer.compare(x.length() - i, y.length() - j);
   }
 
   /** Go's url.ParseQuery: every parameter's values in order; the first error wins. */

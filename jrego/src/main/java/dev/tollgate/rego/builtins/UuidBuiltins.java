@@ -83,22 +83,9 @@ final class UuidBuiltins {
   }
 
   private static int hexByte(byte hi, byte lo) {
-    int h = hexDigit(hi);
-    int l = hexDigit(lo);
+    int h = GoText.hexDigit(hi);
+    int l = GoText.hexDigit(lo);
     return h < 0 || l < 0 ? -1 : h << 4 | l;
-  }
-
-  private static int hexDigit(byte b) {
-    if (b >= '0' && b <= '9') {
-      return b - '0';
-    }
-    if (b >= 'a' && b <= 'f') {
-      return b - 'a' + 10;
-    }
-    if (b >= 'A' && b <= 'F') {
-      return b - 'A' + 10;
-    }
-    return -1;
   }
 
   private static Value parse(String text) {

@@ -12,12 +12,8 @@ import dev.tollgate.rego.value.ObjectValue;
 import dev.tollgate.rego.value.SetValue;
 import dev.tollgate.rego.value.Value;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
@@ -118,40 +114,5 @@ final class BuiltinCases {
     return Json.quote(s);
   }
 
-  static final BuiltinContext CONTEXT = new BuiltinContext() {
-    private final Map<Object, Object> cache = new HashMap<>();
-
-    @Override
-    public long nowNanos() {
-      return 0;
-    }
-
-    @Override
-    public RandomGenerator random() {
-      return new Random(0);
-    }
-
-    @Override
-    public Map<Object, Object> evaluationCache() {
-      return cache;
-    }
-
-    @Override
-    public boolean strictBuiltinErrors() {
-      return true;
-    }
-
-    @Override
-    public void print(String line) {}
-
-    @Override
-    public Capabilities capabilities() {
-      return Capabilities.NONE;
-    }
-
-    @Override
-    public Value runtime() {
-      return ObjectValue.EMPTY;
-    }
-  };
+  static final BuiltinContext CONTEXT = new TestContext(0, BuiltinContext.Capabilities.NONE, 0);
 }

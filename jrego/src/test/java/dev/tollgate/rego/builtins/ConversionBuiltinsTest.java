@@ -127,7 +127,7 @@ class ConversionBuiltinsTest {
 
   @Test
   void rfc4122IsStableWithinOneEvaluationAndVersion4() throws BuiltinException {
-    StringsTestSupport.Context ctx = new StringsTestSupport.Context(42);
+    TestContext ctx = new TestContext(0, BuiltinContext.Capabilities.NONE, 42);
     Value a = StringsTestSupport.call(ctx, "uuid.rfc4122", StringValue.of("a"));
     Value again = StringsTestSupport.call(ctx, "uuid.rfc4122", StringValue.of("a"));
     Value b = StringsTestSupport.call(ctx, "uuid.rfc4122", StringValue.of("b"));
@@ -135,7 +135,7 @@ class ConversionBuiltinsTest {
     assertNotEquals(a, b);
     String s = ((StringValue) a).value();
     assertTrue(s.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"), s);
-    Value other = StringsTestSupport.call(new StringsTestSupport.Context(7), "uuid.rfc4122",
+    Value other = StringsTestSupport.call(new TestContext(0, BuiltinContext.Capabilities.NONE, 7), "uuid.rfc4122",
         StringValue.of("a"));
     assertNotEquals(a, other);
     assertTrue(BuiltinRegistry.standard().get("uuid.rfc4122").nondeterministic());

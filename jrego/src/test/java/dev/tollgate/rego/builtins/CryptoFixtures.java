@@ -40,7 +40,7 @@ final class CryptoFixtures {
       throw new AssertionError("no built-in " + name);
     }
     assertEquals(b.arity(), args.length, "arity of " + name);
-    return b.impl().apply(new FixedClockContext(NOW), args);
+    return b.impl().apply(TestContext.at(NOW), args);
   }
 
   static Value s(String text) {

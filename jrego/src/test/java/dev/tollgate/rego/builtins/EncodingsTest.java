@@ -35,6 +35,9 @@ class EncodingsTest {
         ok("base64url.decode", "\"hello\"", "\"aGVsbG8=\""),
         ok("base64url.decode", "\"hello\"", "\"aGVsbG8\""),
         failure("base64url.decode", "illegal base64url string: a", "\"a\""),
+        // Padding follows the length in UTF-8 bytes, as Go's len does: "é" is two bytes.
+        failure("base64url.decode", "illegal base64 data at input byte 0", "\"é\""),
+        failure("base64url.decode", "illegal base64url string: abcé", "\"abcé\""),
         ok("hex.encode", "\"6c6f72656d20697073756d\"", "\"lorem ipsum\""),
         ok("hex.decode", "\"lorem ipsum\"", "\"6c6f72656d20697073756d\""),
         ok("hex.decode", "\"\\ufffd\"", "\"ff\""),

@@ -287,7 +287,7 @@ class JwtBuiltinsTest {
     assertEquals(BooleanValue.FALSE, r.get(0));
     // Past its exp (2030-03-17), the default clock of the evaluation decides.
     Builtin dv = BuiltinRegistry.standard().get("io.jwt.decode_verify");
-    Value late = dv.impl().apply(new FixedClockContext(1_950_000_000_000_000_000L),
+    Value late = dv.impl().apply(TestContext.at(1_950_000_000_000_000_000L),
         new Value[] {s(token("HS256")), json("{\"secret\": \"bank-a-secret\", \"aud\": \"bank-a\"}")});
     assertEquals(BooleanValue.FALSE, ((ArrayValue) late).get(0));
   }

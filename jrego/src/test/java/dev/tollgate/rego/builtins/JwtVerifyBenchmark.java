@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class JwtVerifyBenchmark {
-  private final BuiltinContext ctx = new FixedClockContext(CryptoFixtures.NOW);
+  private final BuiltinContext ctx = TestContext.at(CryptoFixtures.NOW);
   private BuiltinFunction verifyRs256;
   private BuiltinFunction verifyEs256;
   private BuiltinFunction decodeVerify;

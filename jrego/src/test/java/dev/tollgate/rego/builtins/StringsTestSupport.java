@@ -9,10 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.rego.value.ArrayValue;
 import dev.tollgate.rego.value.Json;
 import dev.tollgate.rego.value.Value;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
 
 /**
  * Calls built-ins from the standard registry with operands written as a JSON array, and checks
@@ -22,58 +18,12 @@ import java.util.random.RandomGenerator;
 final class StringsTestSupport {
   private StringsTestSupport() {}
 
-  /** One evaluation's context: a fixed random seed and its own cache. */
-  static final class Context implements BuiltinContext {
-    private final Map<Object, Object> cache = new HashMap<>();
-    private final RandomGenerator random;
-
-    Context(long seed) {
-      this.random = new SplittableRandom(seed);
-    }
-
-    @Override
-    public long nowNanos() {
-      return 0;
-    }
-
-    @Override
-    public RandomGenerator random() {
-      return random;
-    }
-
-    @Override
-    public Map<Object, Object> evaluationCache() {
-      return cache;
-    }
-
-    @Override
-    public boolean strictBuiltinErrors() {
-      return true;
-    }
-
-    @Override
-    public void print(String line) {}
-
-    @Override
-    public Capabilities capabilities() {
-      return Capabilities.NONE;
-    }
-
-    @Override
-    public Value runtime() {
-      return dev.tollgate.rego.value.ObjectValue.EMPTY;
-    }
-  }
-
   static Value call(BuiltinContext ctx, String name, Value... args) throws BuiltinException {
-    Builtin b = BuiltinRegistry.standard().get(name);
-    assertNotNull(b, "built-in " + name + " is registered");
-    assertEquals(b.arity(), args.length, "arity of " + name);
-    return b.impl().apply(ctx, args);
+    return TestContext.call(ctx, name, args);
   }
 
   static Value call(String name, Value... args) throws BuiltinException {
-    return call(new Context(1), name, args);
+    return call(new TestContext(0, BuiltinContext.Capabilities.NONE, 1), name, args);
   }
 
   static void check(String name, String argsJson, String expected) throws BuiltinException {

@@ -1,33 +1,46 @@
 package dev.tollgate.rego.builtins;
 
-import dev.tollgate.rego.value.NullValue;
+import dev.tollgate.rego.value.ObjectValue;
 import dev.tollgate.rego.value.Value;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.random.RandomGenerator;
 
-/** A built-in context for one simulated evaluation, with chosen capabilities. */
+/**
+ * A built-in context for one simulated evaluation: a chosen clock, capabilities and random seed,
+ * its own evaluation cache, strict errors, and print output dropped.
+ */
 final class TestContext implements BuiltinContext {
+  static final long DEFAULT_NOW_NANOS = 1_700_000_000_000_000_000L;
+
+  private final long nowNanos;
   private final Capabilities capabilities;
   private final Map<Object, Object> cache = new HashMap<>();
   private final RandomGenerator random;
-  final List<String> printed = new ArrayList<>();
 
-  TestContext(Capabilities capabilities, long seed) {
+  TestContext(long nowNanos, Capabilities capabilities, long seed) {
+    this.nowNanos = nowNanos;
     this.capabilities = capabilities;
     this.random = new Random(seed);
+  }
+
+  TestContext(Capabilities capabilities, long seed) {
+    this(DEFAULT_NOW_NANOS, capabilities, seed);
   }
 
   TestContext() {
     this(Capabilities.NONE, 42);
   }
 
+  /** A context whose clock reads {@code nowNanos}, with nothing reachable outside. */
+  static TestContext at(long nowNanos) {
+    return new TestContext(nowNanos, Capabilities.NONE, 1);
+  }
+
   @Override
   public long nowNanos() {
-    return 1_700_000_000_000_000_000L;
+    return nowNanos;
   }
 
   @Override
@@ -46,9 +59,7 @@ final class TestContext implements BuiltinContext {
   }
 
   @Override
-  public void print(String line) {
-    printed.add(line);
-  }
+  public void print(String line) {}
 
   @Override
   public Capabilities capabilities() {
@@ -57,7 +68,7 @@ final class TestContext implements BuiltinContext {
 
   @Override
   public Value runtime() {
-    return NullValue.INSTANCE;
+    return ObjectValue.EMPTY;
   }
 
   /** Calls a standard built-in by name. */
@@ -74,14 +85,5 @@ final class TestContext implements BuiltinContext {
 
   static Value call(String name, Value... args) throws BuiltinException {
     return call(new TestContext(), name, args);
-  }
-
-  /** Parses operands written as JSON. */
-  static Value[] json(String... operands) {
-    Value[] out = new Value[operands.length];
-    for (int i = 0; i < operands.length; i++) {
-      out[i] = dev.tollgate.rego.value.Json.parse(operands[i]);
-    }
-    return out;
   }
 }
