@@ -914,29 +914,7 @@ final class Eval implements BuiltinContext {
         return cur;
       }
       if (node.hasRules()) {
-        if (node.isFunction) {
-          return null;
-        }
-        Value cur;
-        if (i < n && node.children.isEmpty() && node.complete.isEmpty() && node.defaultRule == null
-            && memo.docs[node.id] == null && (node.objects.isEmpty() || singleSuffix(node))) {
-          Value key = evalDet(path.get(i));
-          if (key == null) {
-            return null;
-          }
-          cur = partialLookup(node, key);
-          i++;
-        } else {
-          cur = nodeDoc(node);
-        }
-        for (; i < n && cur != null; i++) {
-          Value key = evalDet(path.get(i));
-          if (key == null) {
-            return null;
-          }
-          cur = lookup(cur, key);
-        }
-        return cur;
+        return node.isFunction ? null : lookupFrom(node, path, i);
       }
       if (i == n) {
         return subtreeDoc(node, base);
