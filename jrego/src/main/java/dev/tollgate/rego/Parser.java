@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Recursive-descent parser for Rego v1 and v0 modules, queries and terms. */
 final class Parser {
@@ -40,6 +41,10 @@ final class Parser {
   private static final Set<String> ALL_KEYWORDS = Set.of("if", "contains", "in", "every");
   private static final Map<String, String> BIN_REL =
       Map.of("==", "equal", "!=", "neq", "<", "lt", "<=", "lte", ">", "gt", ">=", "gte");
+  private static final Map<String, String> OR_OPS = Map.of("|", "or");
+  private static final Map<String, String> AND_OPS = Map.of("&", "and");
+  private static final Map<String, String> ARITH_OPS = Map.of("+", "plus", "-", "minus");
+  private static final Map<String, String> FACTOR_OPS = Map.of("*", "mul", "/", "div", "%", "rem");
 
   private final String file;
   private final List<Tok> toks;
@@ -646,7 +651,7 @@ final class Parser {
 
   private Term inTail(Term lhs) {
     while (atKw("in") && !peek().nlBefore()) {
-      Tok it = next();
+      next();
       Term rhs = orTerm();
       lhs = call(lhs.loc(), "internal.member_2", lhs, rhs);
     }
@@ -658,50 +663,31 @@ final class Parser {
   }
 
   private Term orTerm() {
-    Term lhs = andTerm();
-    while (at("|") && !peek().nlBefore()) {
-      next();
-      lhs = call(lhs.loc(), "or", lhs, andTerm());
-    }
-    return lhs;
+    return leftAssoc(OR_OPS, this::andTerm);
   }
 
   private Term andTerm() {
-    Term lhs = relTerm();
-    while (at("&") && !peek().nlBefore()) {
-      next();
-      lhs = call(lhs.loc(), "and", lhs, relTerm());
-    }
-    return lhs;
+    return leftAssoc(AND_OPS, this::relTerm);
   }
 
   private Term relTerm() {
-    Term lhs = arithTerm();
-    while (peek().type() == T.PUNCT && BIN_REL.containsKey(peek().text()) && !peek().nlBefore()) {
-      String op = BIN_REL.get(next().text());
-      lhs = call(lhs.loc(), op, lhs, arithTerm());
-    }
-    return lhs;
+    return leftAssoc(BIN_REL, this::arithTerm);
   }
 
   private Term arithTerm() {
-    Term lhs = factorTerm();
-    while ((at("+") || at("-")) && !peek().nlBefore()) {
-      String op = next().text().equals("+") ? "plus" : "minus";
-      lhs = call(lhs.loc(), op, lhs, factorTerm());
-    }
-    return lhs;
+    return leftAssoc(ARITH_OPS, this::factorTerm);
   }
 
   private Term factorTerm() {
-    Term lhs = unary();
-    while ((at("*") || at("/") || at("%")) && !peek().nlBefore()) {
-      String op = switch (next().text()) {
-        case "*" -> "mul";
-        case "/" -> "div";
-        default -> "rem";
-      };
-      lhs = call(lhs.loc(), op, lhs, unary());
+    return leftAssoc(FACTOR_OPS, this::unary);
+  }
+
+  /** One precedence level: operands joined left to right by the operators of {@code ops}. */
+  private Term leftAssoc(Map<String, String> ops, Supplier<Term> operand) {
+    Term lhs = operand.get();
+    while (peek().type() == T.PUNCT && ops.containsKey(peek().text()) && !peek().nlBefore()) {
+      String op = ops.get(next().text());
+      lhs = call(lhs.loc(), op, lhs, operand.get());
     }
     return lhs;
   }
