@@ -240,13 +240,12 @@ public final class CompiledPolicy {
       }
     }
     Eval e = new Eval(empty, EvalOptions.DEFAULT);
-    Value[] out = new Value[1];
     List<Map<String, Value>> rows = e.query(new Plan.Query(q.body(), q.nslots(), q.slotNames(),
         new int[] {0}, new String[] {"v"}));
-    if (rows.isEmpty() || rows.get(0).get("v") == null) {
+    Value v = rows.isEmpty() ? null : rows.get(0).get("v");
+    if (v == null) {
       throw new RegoCompileException(List.of(new RegoError("rego_parse_error", "term is undefined", "input")));
     }
-    out[0] = rows.get(0).get("v");
-    return out[0];
+    return v;
   }
 }

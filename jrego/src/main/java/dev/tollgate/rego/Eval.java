@@ -1846,25 +1846,7 @@ final class Eval implements BuiltinContext {
   }
 
   private boolean callBuiltin(Builtin b, Value[] args, Loc loc, VK k) {
-    Value r;
-    try {
-      r = b.impl().apply(this, args);
-    } catch (BuiltinException e) {
-      if (e.isTypeError()) {
-        throw error("eval_type_error", b.name() + ": " + e.getMessage(), loc);
-      }
-      if (opts.strictBuiltinErrors()) {
-        throw error("eval_builtin_error", b.name() + ": " + e.getMessage(), loc);
-      }
-      return false;
-    } catch (RegoException e) {
-      throw e;
-    } catch (RuntimeException | StackOverflowError e) {
-      if (opts.strictBuiltinErrors()) {
-        throw error("eval_builtin_error", b.name() + ": " + e, loc);
-      }
-      return false;
-    }
+    Value r = invokeBuiltin(b, args, loc);
     if (r == null) {
       return false;
     }
