@@ -33,7 +33,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /** Recursive-descent parser for Rego v1 and v0 modules, queries and terms. */
 final class Parser {
@@ -41,10 +40,13 @@ final class Parser {
   private static final Set<String> ALL_KEYWORDS = Set.of("if", "contains", "in", "every");
   private static final Map<String, String> BIN_REL =
       Map.of("==", "equal", "!=", "neq", "<", "lt", "<=", "lte", ">", "gt", ">=", "gte");
-  private static final Map<String, String> OR_OPS = Map.of("|", "or");
-  private static final Map<String, String> AND_OPS = Map.of("&", "and");
-  private static final Map<String, String> ARITH_OPS = Map.of("+", "plus", "-", "minus");
-  private static final Map<String, String> FACTOR_OPS = Map.of("*", "mul", "/", "div", "%", "rem");
+  /** Binary operators by precedence, loosest first: {@code |}, {@code &}, relations, {@code + -}, {@code * / %}. */
+  private static final List<Map<String, String>> BINARY_LEVELS = List.of(
+      Map.of("|", "or"),
+      Map.of("&", "and"),
+      BIN_REL,
+      Map.of("+", "plus", "-", "minus"),
+      Map.of("*", "mul", "/", "div", "%", "rem"));
 
   private final String file;
   private final List<Tok> toks;
@@ -663,31 +665,27 @@ final class Parser {
   }
 
   private Term orTerm() {
-    return leftAssoc(OR_OPS, this::andTerm);
+    return binary(0);
   }
 
   private Term andTerm() {
-    return leftAssoc(AND_OPS, this::relTerm);
+    return binary(1);
   }
 
-  private Term relTerm() {
-    return leftAssoc(BIN_REL, this::arithTerm);
-  }
-
-  private Term arithTerm() {
-    return leftAssoc(ARITH_OPS, this::factorTerm);
-  }
-
-  private Term factorTerm() {
-    return leftAssoc(FACTOR_OPS, this::unary);
-  }
-
-  /** One precedence level: operands joined left to right by the operators of {@code ops}. */
-  private Term leftAssoc(Map<String, String> ops, Supplier<Term> operand) {
-    Term lhs = operand.get();
+  /**
+   * The binary operators of precedence level {@code level} and above (see {@link #BINARY_LEVELS}),
+   * each level's operands joined left to right. One method, not one per level, so a nested
+   * expression costs no more stack than the levels it passes.
+   */
+  private Term binary(int level) {
+    if (level == BINARY_LEVELS.size()) {
+      return unary();
+    }
+    Map<String, String> ops = BINARY_LEVELS.get(level);
+    Term lhs = binary(level + 1);
     while (peek().type() == T.PUNCT && ops.containsKey(peek().text()) && !peek().nlBefore()) {
       String op = ops.get(next().text());
-      lhs = call(lhs.loc(), op, lhs, operand.get());
+      lhs = call(lhs.loc(), op, lhs, binary(level + 1));
     }
     return lhs;
   }
@@ -858,13 +856,7 @@ final class Parser {
     }
     Term first = inTail(andTerm());
     if (at("|")) {
-      next();
-      Body b = body("]");
-      expect("]");
-      if (b.exprs().isEmpty()) {
-        throw err("found empty body", peek());
-      }
-      return new Compr(l, ComprKind.ARRAY, null, first, b);
+      return new Compr(l, ComprKind.ARRAY, null, first, comprBody("]"));
     }
     first = assignTail(orTail(first));
     List<Term> items = new ArrayList<>();
@@ -888,6 +880,17 @@ final class Parser {
     return lhs;
   }
 
+  /** A comprehension's body after its {@code |}, through the closing bracket; never empty. */
+  private Body comprBody(String close) {
+    next();
+    Body b = body(close);
+    expect(close);
+    if (b.exprs().isEmpty()) {
+      throw err("found empty body", peek());
+    }
+    return b;
+  }
+
   private Term braceTerm(Loc l) {
     if (at("}")) {
       next();
@@ -898,13 +901,7 @@ final class Parser {
       next();
       Term v = inTail(andTerm());
       if (at("|")) {
-        next();
-        Body b = body("}");
-        expect("}");
-        if (b.exprs().isEmpty()) {
-          throw err("found empty body", peek());
-        }
-        return new Compr(l, ComprKind.OBJECT, first, v, b);
+        return new Compr(l, ComprKind.OBJECT, first, v, comprBody("}"));
       }
       List<Term> keys = new ArrayList<>();
       List<Term> vals = new ArrayList<>();
@@ -923,13 +920,7 @@ final class Parser {
       return new ObjectTerm(l, keys, vals);
     }
     if (at("|")) {
-      next();
-      Body b = body("}");
-      expect("}");
-      if (b.exprs().isEmpty()) {
-        throw err("found empty body", peek());
-      }
-      return new Compr(l, ComprKind.SET, null, first, b);
+      return new Compr(l, ComprKind.SET, null, first, comprBody("}"));
     }
     List<Term> items = new ArrayList<>();
     items.add(assignTail(orTail(first)));
