@@ -165,11 +165,12 @@ public final class CompiledPolicy {
    * @throws RegoEvalException when evaluation fails
    */
   public Value evaluateRule(String path, Value input) {
-    return evaluateRule(path, EvalOptions.input(input));
+    // the default options with this input, without allocating them per call
+    return evaluateRule(path, EvalOptions.DEFAULT, input, null);
   }
 
   public Value evaluateRule(String path, EvalOptions options) {
-    return evaluateRule(path, options, null);
+    return evaluateRule(path, options, options.input(), null);
   }
 
   /**
@@ -177,8 +178,12 @@ public final class CompiledPolicy {
    * (null for none).
    */
   public Value evaluateRule(String path, EvalOptions options, EvalListener listener) {
+    return evaluateRule(path, options, options.input(), listener);
+  }
+
+  private Value evaluateRule(String path, EvalOptions options, Value input, EvalListener listener) {
     Ast.Ref ref = pathCache.computeIfAbsent(path, this::resolvePath);
-    Eval e = new Eval(this, options);
+    Eval e = new Eval(this, options, input);
     e.listener = listener;
     try {
       return ref.ruleNode() != null ? e.document(ref.ruleNode(), ref.path(), ref.ruleDepth()) : e.document(ref.path());

@@ -94,9 +94,14 @@ final class Eval implements BuiltinContext {
   EvalListener listener;
 
   Eval(CompiledPolicy policy, EvalOptions opts) {
+    this(policy, opts, opts.input());
+  }
+
+  /** Evaluates with {@code input} in place of the options' input. */
+  Eval(CompiledPolicy policy, EvalOptions opts, Value input) {
     this.policy = policy;
     this.opts = opts;
-    this.input = opts.input();
+    this.input = input;
     this.baseData = policy.baseData();
     this.memo = new Memo(policy.nodeCount());
     EvalLimits l = opts.limits() != null ? opts.limits() : policy.limits();
