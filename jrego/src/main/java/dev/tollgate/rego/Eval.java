@@ -1276,7 +1276,7 @@ final class Eval implements BuiltinContext {
     if (result == null && n.defaultRule != null) {
       CRule d = n.defaultRule;
       Value[] saved = frame;
-    CRule savedCur = current;
+      CRule savedCur = current;
       frame = new Value[d.nslots];
       current = d;
       Value[] h = new Value[1];
