@@ -165,11 +165,12 @@ public final class CompiledPolicy {
    * @throws RegoEvalException when evaluation fails
    */
   public Value evaluateRule(String path, Value input) {
-    return evaluateRule(path, EvalOptions.input(input));
+    // the default options with this input, without allocating them per call
+    return evaluateRule(path, EvalOptions.DEFAULT, input, null);
   }
 
   public Value evaluateRule(String path, EvalOptions options) {
-    return evaluateRule(path, options, null);
+    return evaluateRule(path, options, options.input(), null);
   }
 
   /**
@@ -177,8 +178,12 @@ public final class CompiledPolicy {
    * (null for none).
    */
   public Value evaluateRule(String path, EvalOptions options, EvalListener listener) {
+    return evaluateRule(path, options, options.input(), listener);
+  }
+
+  private Value evaluateRule(String path, EvalOptions options, Value input, EvalListener listener) {
     Ast.Ref ref = pathCache.computeIfAbsent(path, this::resolvePath);
-    Eval e = new Eval(this, options);
+    Eval e = new Eval(this, options, input);
     e.listener = listener;
     try {
       return ref.ruleNode() != null ? e.document(ref.ruleNode(), ref.path(), ref.ruleDepth()) : e.document(ref.path());
@@ -240,13 +245,12 @@ public final class CompiledPolicy {
       }
     }
     Eval e = new Eval(empty, EvalOptions.DEFAULT);
-    Value[] out = new Value[1];
     List<Map<String, Value>> rows = e.query(new Plan.Query(q.body(), q.nslots(), q.slotNames(),
         new int[] {0}, new String[] {"v"}));
-    if (rows.isEmpty() || rows.get(0).get("v") == null) {
+    Value v = rows.isEmpty() ? null : rows.get(0).get("v");
+    if (v == null) {
       throw new RegoCompileException(List.of(new RegoError("rego_parse_error", "term is undefined", "input")));
     }
-    out[0] = rows.get(0).get("v");
-    return out[0];
+    return v;
   }
 }

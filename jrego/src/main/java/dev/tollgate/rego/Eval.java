@@ -94,9 +94,14 @@ final class Eval implements BuiltinContext {
   EvalListener listener;
 
   Eval(CompiledPolicy policy, EvalOptions opts) {
+    this(policy, opts, opts.input());
+  }
+
+  /** Evaluates with {@code input} in place of the options' input. */
+  Eval(CompiledPolicy policy, EvalOptions opts, Value input) {
     this.policy = policy;
     this.opts = opts;
-    this.input = opts.input();
+    this.input = input;
     this.baseData = policy.baseData();
     this.memo = new Memo(policy.nodeCount());
     EvalLimits l = opts.limits() != null ? opts.limits() : policy.limits();
@@ -914,29 +919,7 @@ final class Eval implements BuiltinContext {
         return cur;
       }
       if (node.hasRules()) {
-        if (node.isFunction) {
-          return null;
-        }
-        Value cur;
-        if (i < n && node.children.isEmpty() && node.complete.isEmpty() && node.defaultRule == null
-            && memo.docs[node.id] == null && (node.objects.isEmpty() || singleSuffix(node))) {
-          Value key = evalDet(path.get(i));
-          if (key == null) {
-            return null;
-          }
-          cur = partialLookup(node, key);
-          i++;
-        } else {
-          cur = nodeDoc(node);
-        }
-        for (; i < n && cur != null; i++) {
-          Value key = evalDet(path.get(i));
-          if (key == null) {
-            return null;
-          }
-          cur = lookup(cur, key);
-        }
-        return cur;
+        return node.isFunction ? null : lookupFrom(node, path, i);
       }
       if (i == n) {
         return subtreeDoc(node, base);
@@ -1293,7 +1276,7 @@ final class Eval implements BuiltinContext {
     if (result == null && n.defaultRule != null) {
       CRule d = n.defaultRule;
       Value[] saved = frame;
-    CRule savedCur = current;
+      CRule savedCur = current;
       frame = new Value[d.nslots];
       current = d;
       Value[] h = new Value[1];
@@ -1868,25 +1851,7 @@ final class Eval implements BuiltinContext {
   }
 
   private boolean callBuiltin(Builtin b, Value[] args, Loc loc, VK k) {
-    Value r;
-    try {
-      r = b.impl().apply(this, args);
-    } catch (BuiltinException e) {
-      if (e.isTypeError()) {
-        throw error("eval_type_error", b.name() + ": " + e.getMessage(), loc);
-      }
-      if (opts.strictBuiltinErrors()) {
-        throw error("eval_builtin_error", b.name() + ": " + e.getMessage(), loc);
-      }
-      return false;
-    } catch (RegoException e) {
-      throw e;
-    } catch (RuntimeException | StackOverflowError e) {
-      if (opts.strictBuiltinErrors()) {
-        throw error("eval_builtin_error", b.name() + ": " + e, loc);
-      }
-      return false;
-    }
+    Value r = invokeBuiltin(b, args, loc);
     if (r == null) {
       return false;
     }

@@ -40,6 +40,13 @@ final class Parser {
   private static final Set<String> ALL_KEYWORDS = Set.of("if", "contains", "in", "every");
   private static final Map<String, String> BIN_REL =
       Map.of("==", "equal", "!=", "neq", "<", "lt", "<=", "lte", ">", "gt", ">=", "gte");
+  /** Binary operators by precedence, loosest first: {@code |}, {@code &}, relations, {@code + -}, {@code * / %}. */
+  private static final List<Map<String, String>> BINARY_LEVELS = List.of(
+      Map.of("|", "or"),
+      Map.of("&", "and"),
+      BIN_REL,
+      Map.of("+", "plus", "-", "minus"),
+      Map.of("*", "mul", "/", "div", "%", "rem"));
 
   private final String file;
   private final List<Tok> toks;
@@ -646,7 +653,7 @@ final class Parser {
 
   private Term inTail(Term lhs) {
     while (atKw("in") && !peek().nlBefore()) {
-      Tok it = next();
+      next();
       Term rhs = orTerm();
       lhs = call(lhs.loc(), "internal.member_2", lhs, rhs);
     }
@@ -658,50 +665,27 @@ final class Parser {
   }
 
   private Term orTerm() {
-    Term lhs = andTerm();
-    while (at("|") && !peek().nlBefore()) {
-      next();
-      lhs = call(lhs.loc(), "or", lhs, andTerm());
-    }
-    return lhs;
+    return binary(0);
   }
 
   private Term andTerm() {
-    Term lhs = relTerm();
-    while (at("&") && !peek().nlBefore()) {
-      next();
-      lhs = call(lhs.loc(), "and", lhs, relTerm());
-    }
-    return lhs;
+    return binary(1);
   }
 
-  private Term relTerm() {
-    Term lhs = arithTerm();
-    while (peek().type() == T.PUNCT && BIN_REL.containsKey(peek().text()) && !peek().nlBefore()) {
-      String op = BIN_REL.get(next().text());
-      lhs = call(lhs.loc(), op, lhs, arithTerm());
+  /**
+   * The binary operators of precedence level {@code level} and above (see {@link #BINARY_LEVELS}),
+   * each level's operands joined left to right. One method, not one per level, so a nested
+   * expression costs no more stack than the levels it passes.
+   */
+  private Term binary(int level) {
+    if (level == BINARY_LEVELS.size()) {
+      return unary();
     }
-    return lhs;
-  }
-
-  private Term arithTerm() {
-    Term lhs = factorTerm();
-    while ((at("+") || at("-")) && !peek().nlBefore()) {
-      String op = next().text().equals("+") ? "plus" : "minus";
-      lhs = call(lhs.loc(), op, lhs, factorTerm());
-    }
-    return lhs;
-  }
-
-  private Term factorTerm() {
-    Term lhs = unary();
-    while ((at("*") || at("/") || at("%")) && !peek().nlBefore()) {
-      String op = switch (next().text()) {
-        case "*" -> "mul";
-        case "/" -> "div";
-        default -> "rem";
-      };
-      lhs = call(lhs.loc(), op, lhs, unary());
+    Map<String, String> ops = BINARY_LEVELS.get(level);
+    Term lhs = binary(level + 1);
+    while (peek().type() == T.PUNCT && ops.containsKey(peek().text()) && !peek().nlBefore()) {
+      String op = ops.get(next().text());
+      lhs = call(lhs.loc(), op, lhs, binary(level + 1));
     }
     return lhs;
   }
@@ -872,13 +856,7 @@ final class Parser {
     }
     Term first = inTail(andTerm());
     if (at("|")) {
-      next();
-      Body b = body("]");
-      expect("]");
-      if (b.exprs().isEmpty()) {
-        throw err("found empty body", peek());
-      }
-      return new Compr(l, ComprKind.ARRAY, null, first, b);
+      return new Compr(l, ComprKind.ARRAY, null, first, comprBody("]"));
     }
     first = assignTail(orTail(first));
     List<Term> items = new ArrayList<>();
@@ -902,6 +880,17 @@ final class Parser {
     return lhs;
   }
 
+  /** A comprehension's body after its {@code |}, through the closing bracket; never empty. */
+  private Body comprBody(String close) {
+    next();
+    Body b = body(close);
+    expect(close);
+    if (b.exprs().isEmpty()) {
+      throw err("found empty body", peek());
+    }
+    return b;
+  }
+
   private Term braceTerm(Loc l) {
     if (at("}")) {
       next();
@@ -912,13 +901,7 @@ final class Parser {
       next();
       Term v = inTail(andTerm());
       if (at("|")) {
-        next();
-        Body b = body("}");
-        expect("}");
-        if (b.exprs().isEmpty()) {
-          throw err("found empty body", peek());
-        }
-        return new Compr(l, ComprKind.OBJECT, first, v, b);
+        return new Compr(l, ComprKind.OBJECT, first, v, comprBody("}"));
       }
       List<Term> keys = new ArrayList<>();
       List<Term> vals = new ArrayList<>();
@@ -937,13 +920,7 @@ final class Parser {
       return new ObjectTerm(l, keys, vals);
     }
     if (at("|")) {
-      next();
-      Body b = body("}");
-      expect("}");
-      if (b.exprs().isEmpty()) {
-        throw err("found empty body", peek());
-      }
-      return new Compr(l, ComprKind.SET, null, first, b);
+      return new Compr(l, ComprKind.SET, null, first, comprBody("}"));
     }
     List<Term> items = new ArrayList<>();
     items.add(assignTail(orTail(first)));

@@ -1,6 +1,7 @@
 package dev.tollgate.rego.cli;
 
 import dev.tollgate.rego.RegoSyntax;
+import java.io.PrintStream;
 import java.util.List;
 
 /** Small helpers shared by the subcommands' option parsing. */
@@ -29,5 +30,20 @@ final class Args {
       case "v0" -> RegoSyntax.V0;
       default -> throw new UsageException("--syntax must be v1 or v0, not " + s);
     };
+  }
+
+  /** A positional argument; one that starts with {@code -} is an option the command lacks. */
+  static String operand(String a) throws UsageException {
+    if (a.startsWith("-")) {
+      throw new UsageException("unknown option " + a);
+    }
+    return a;
+  }
+
+  /** Reports a usage error of {@code jrego COMMAND} with its usage line; returns exit code 2. */
+  static int usageError(PrintStream err, String command, String usage, UsageException e) {
+    err.println("jrego " + command + ": " + e.getMessage());
+    err.println(usage);
+    return 2;
   }
 }

@@ -25,21 +25,14 @@ final class CheckCommand {
         switch (a) {
           case "--syntax" -> syntax = Args.syntax(Args.value(args, ++i, a));
           case "--v0-compatible" -> syntax = RegoSyntax.V0;
-          default -> {
-            if (a.startsWith("-")) {
-              throw new UsageException("unknown option " + a);
-            }
-            paths.add(Path.of(a));
-          }
+          default -> paths.add(Path.of(Args.operand(a)));
         }
       }
       if (paths.isEmpty()) {
         throw new UsageException("no path given");
       }
     } catch (UsageException e) {
-      err.println("jrego check: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+      return Args.usageError(err, "check", USAGE, e);
     }
     List<RegoError> errors;
     try {

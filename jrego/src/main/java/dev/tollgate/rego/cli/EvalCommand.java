@@ -51,13 +51,11 @@ final class EvalCommand {
           case "--syntax" -> syntax = Args.syntax(Args.value(args, ++i, a));
           case "--v0-compatible" -> syntax = RegoSyntax.V0;
           default -> {
-            if (a.startsWith("-")) {
-              throw new UsageException("unknown option " + a);
-            }
+            String q = Args.operand(a);
             if (query != null) {
               throw new UsageException("only one query may be given");
             }
-            query = a;
+            query = q;
           }
         }
       }
@@ -68,9 +66,7 @@ final class EvalCommand {
         throw new UsageException("--explain needs a rule reference such as data.envoy.authz.allow, not " + query);
       }
     } catch (UsageException e) {
-      err.println("jrego eval: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+      return Args.usageError(err, "eval", USAGE, e);
     }
     PolicyFiles files;
     Value input = null;

@@ -62,21 +62,14 @@ final class TestCommand {
           }
           case "--syntax" -> opts = opts.withSyntax(Args.syntax(Args.value(args, ++i, a)));
           case "--v0-compatible" -> opts = opts.withSyntax(RegoSyntax.V0);
-          default -> {
-            if (a.startsWith("-")) {
-              throw new UsageException("unknown option " + a);
-            }
-            paths.add(Path.of(a));
-          }
+          default -> paths.add(Path.of(Args.operand(a)));
         }
       }
       if (paths.isEmpty()) {
         throw new UsageException("no path given");
       }
     } catch (UsageException e) {
-      err.println("jrego test: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+      return Args.usageError(err, "test", USAGE, e);
     }
     TestReport report;
     try {

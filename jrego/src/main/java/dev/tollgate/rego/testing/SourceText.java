@@ -40,9 +40,6 @@ final class SourceText {
   String expressionAt(String location) {
     Location l = Location.parse(location);
     String text = modules.get(l.file());
-    if (text == null || l.line() <= 0) {
-      return "";
-    }
     int pos = lineStart(text, l.line());
     if (pos < 0) {
       return "";
@@ -93,9 +90,6 @@ final class SourceText {
   String lineAt(String location) {
     Location l = Location.parse(location);
     String text = modules.get(l.file());
-    if (text == null || l.line() <= 0) {
-      return "";
-    }
     int pos = lineStart(text, l.line());
     if (pos < 0) {
       return "";
@@ -104,7 +98,11 @@ final class SourceText {
     return text.substring(pos, end < 0 ? text.length() : end).strip();
   }
 
+  /** Offset of 1-based {@code line} in {@code text}; -1 when the text or the line is not there. */
   private static int lineStart(String text, int line) {
+    if (text == null || line <= 0) {
+      return -1;
+    }
     int pos = 0;
     for (int i = 1; i < line; i++) {
       pos = text.indexOf('\n', pos);
