@@ -24,6 +24,7 @@ import dev.tollgate.rego.Plan.Target;
 import dev.tollgate.rego.builtins.Builtin;
 import dev.tollgate.rego.builtins.BuiltinContext;
 import dev.tollgate.rego.builtins.BuiltinException;
+import dev.tollgate.rego.builtins.RegoText;
 import dev.tollgate.rego.value.ArrayValue;
 import dev.tollgate.rego.value.BooleanValue;
 import dev.tollgate.rego.value.NumberValue;
@@ -1779,7 +1780,7 @@ final class Eval implements BuiltinContext {
         if (v instanceof StringValue s) {
           sb.append(s.value());
         } else {
-          regoText(v, sb);
+          sb.append(RegoText.of(v));
         }
       }
     }
@@ -1806,47 +1807,6 @@ final class Eval implements BuiltinContext {
         throw error("eval_builtin_error", b.name() + ": " + e, loc);
       }
       return null;
-    }
-  }
-
-  /** A value as Rego source text, the way OPA's print shows it. */
-  static void regoText(Value v, StringBuilder sb) {
-    switch (v) {
-      case ArrayValue a -> {
-        sb.append('[');
-        for (int i = 0; i < a.size(); i++) {
-          sb.append(i > 0 ? ", " : "");
-          regoText(a.get(i), sb);
-        }
-        sb.append(']');
-      }
-      case SetValue s -> {
-        if (s.isEmpty()) {
-          sb.append("set()");
-          return;
-        }
-        sb.append('{');
-        boolean first = true;
-        for (Value x : s.sorted()) {
-          sb.append(first ? "" : ", ");
-          first = false;
-          regoText(x, sb);
-        }
-        sb.append('}');
-      }
-      case ObjectValue o -> {
-        sb.append('{');
-        boolean first = true;
-        for (Value k : o.sortedKeys()) {
-          sb.append(first ? "" : ", ");
-          first = false;
-          regoText(k, sb);
-          sb.append(": ");
-          regoText(o.get(k), sb);
-        }
-        sb.append('}');
-      }
-      default -> sb.append(v.toJson());
     }
   }
 

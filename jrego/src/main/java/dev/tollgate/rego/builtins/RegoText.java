@@ -15,10 +15,11 @@ import java.math.BigDecimal;
  * strconv.Quote, {@code ", "} between elements, {@code ": "} in objects, sets in braces and the
  * empty set as {@code set()}. Object keys and set elements appear in value order.
  */
-final class RegoText {
+public final class RegoText {
   private RegoText() {}
 
-  static String of(Value v) {
+  /** The value as OPA prints it (also what {@code print} and {@code sprintf("%v")} show). */
+  public static String of(Value v) {
     StringBuilder sb = new StringBuilder();
     write(sb, v, false);
     return sb.toString();
