@@ -220,12 +220,6 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 redis, decisionLog, newReload, bundleTenants);
     }
 
-    public ServerConfig withBundleTenants(List<BundleTenant> newBundleTenants) {
-        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
-                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, newBundleTenants);
-    }
-
     public ServerConfig withTenancy(TenantRouting newTenancy) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, newTenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,

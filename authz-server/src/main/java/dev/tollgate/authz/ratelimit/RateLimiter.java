@@ -99,6 +99,15 @@ public final class RateLimiter implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@link #check} could count this request: false means it would answer
+     * {@code Unlimited}, so callers may skip building its caller and path.
+     */
+    public boolean mayLimit(String tenant, JsonNode policyRateLimit) {
+        TenantLimiter limiter = tenant == null ? null : tenants.get(tenant);
+        return limiter != null && (TenantLimiter.policyChose(policyRateLimit) || limiter.limitsByConfig());
+    }
+
     /** Decides one policy-allowed request; see the class documentation. */
     public RateLimitResult check(String tenant, Caller caller, String method, String path, JsonNode policyRateLimit) {
         TenantLimiter limiter = tenant == null ? null : tenants.get(tenant);

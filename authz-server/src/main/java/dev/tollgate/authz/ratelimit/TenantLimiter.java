@@ -74,8 +74,18 @@ final class TenantLimiter {
         this.metrics = metrics;
     }
 
+    /** Whether the policy's result carries a {@code rate_limit} to apply (else the configured rules decide). */
+    static boolean policyChose(JsonNode policyLimit) {
+        return policyLimit != null && !policyLimit.isNull() && !policyLimit.isMissingNode();
+    }
+
+    /** Whether configured rules or a default can limit a request the policy chose no limit for. */
+    boolean limitsByConfig() {
+        return rules.length > 0 || defaultLimit != null;
+    }
+
     RateLimitResult check(Caller caller, String method, String path, JsonNode policyLimit, long now) {
-        if (policyLimit != null && !policyLimit.isNull() && !policyLimit.isMissingNode()) {
+        if (policyChose(policyLimit)) {
             return checkPolicyLimit(caller, policyLimit, now);
         }
         int slot = match(caller, method, path);

@@ -5,8 +5,8 @@ import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 /** Told about every finished Check (metrics, decision log). Runs on the Check path: must not block or throw. */
 @FunctionalInterface
 interface CheckObserver {
-    CheckObserver NONE = (request, outcome, startMillis, checkNanos) -> {
+    CheckObserver NONE = (request, outcome, checkNanos) -> {
     };
 
-    void checked(CheckRequest request, CheckPipeline.Outcome outcome, long startMillis, long checkNanos);
+    void checked(CheckRequest request, CheckPipeline.Outcome outcome, long checkNanos);
 }

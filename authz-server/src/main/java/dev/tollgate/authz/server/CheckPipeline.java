@@ -84,12 +84,11 @@ public final class CheckPipeline {
     }
 
     public CheckResponse check(CheckRequest request, Optional<X509Certificate> peerCertificate) {
-        long startMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         Outcome o = decide(request, peerCertificate);
         long nanos = System.nanoTime() - start;
         try {
-            observer.checked(request, o, startMillis, nanos);
+            observer.checked(request, o, nanos);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "check " + o.decisionId() + ": telemetry failed", e);
         }

@@ -21,12 +21,14 @@ final class CheckTelemetry implements CheckObserver {
     }
 
     @Override
-    public void checked(CheckRequest request, CheckPipeline.Outcome o, long startMillis, long checkNanos) {
+    public void checked(CheckRequest request, CheckPipeline.Outcome o, long checkNanos) {
         Decision d = o.decision();
         metrics.recordCheck(o.tenant(), d.allowed(), d.reason().code(), checkNanos);
         if (!log.wants(d.allowed())) {
             return;
         }
+        // The wall clock is read only for checks that are logged: start = now - duration.
+        long startMillis = System.currentTimeMillis() - checkNanos / 1_000_000;
         String method = null;
         String path = null;
         AttributeContext.Request r = request.getAttributes().getRequest();

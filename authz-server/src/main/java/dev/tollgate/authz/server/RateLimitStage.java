@@ -39,6 +39,10 @@ final class RateLimitStage implements DecisionStage {
 
     @Override
     public Decision afterAllow(CheckContext context, Decision decision) {
+        JsonNode policyLimit = decision.raw().isObject() ? decision.raw().get("rate_limit") : null;
+        if (!limiter.mayLimit(context.tenant(), policyLimit)) {
+            return decision; // tenants without limits: no caller key or path is built
+        }
         String method = null;
         String path = null;
         AttributeContext.Request request = context.request().getAttributes().getRequest();
@@ -46,7 +50,6 @@ final class RateLimitStage implements DecisionStage {
             method = request.getHttp().getMethod();
             path = pathWithoutQuery(request.getHttp().getPath());
         }
-        JsonNode policyLimit = decision.raw().isObject() ? decision.raw().get("rate_limit") : null;
         RateLimitResult result = limiter.check(context.tenant(), caller(context.identity()), method, path, policyLimit);
         return switch (result) {
             case RateLimitResult.Unlimited u -> decision;

@@ -58,11 +58,12 @@ public final class CheckMetrics implements MetricSource {
     /** One finished Check; {@code tenant} is null when none was resolved. */
     public void recordCheck(String tenant, boolean allowed, String reason, long durationNanos) {
         Series s = series(tenant);
-        String r = reasons.contains(reason) ? reason : OTHER_REASON;
         ConcurrentHashMap<String, LongAdder> byReason = allowed ? s.allowedByReason : s.deniedByReason;
-        LongAdder n = byReason.get(r); // get first: computeIfAbsent may lock the bin even when present
+        // Keys are known reasons (or OTHER_REASON), so a hit needs no check against the reason set;
+        // get first: computeIfAbsent may lock the bin even when present.
+        LongAdder n = byReason.get(reason);
         if (n == null) {
-            n = byReason.computeIfAbsent(r, k -> new LongAdder());
+            n = byReason.computeIfAbsent(reasons.contains(reason) ? reason : OTHER_REASON, k -> new LongAdder());
         }
         n.increment();
         s.duration.record(durationNanos);

@@ -169,15 +169,12 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
 
     @Override
     public void collect(MetricWriter out) {
-        out.family("tollgate_decision_log_written_total", MetricWriter.Type.COUNTER,
-                "Decisions written to the decision log.");
-        out.sample(written.sum());
-        out.family("tollgate_decision_log_dropped_total", MetricWriter.Type.COUNTER,
-                "Decisions not logged because the decision log queue was full.");
-        out.sample(dropped.sum());
-        out.family("tollgate_decision_log_write_errors_total", MetricWriter.Type.COUNTER,
-                "Decision log lines that could not be written.");
-        out.sample(failed.sum());
+        out.single("tollgate_decision_log_written_total", MetricWriter.Type.COUNTER,
+                "Decisions written to the decision log.", written.sum());
+        out.single("tollgate_decision_log_dropped_total", MetricWriter.Type.COUNTER,
+                "Decisions not logged because the decision log queue was full.", dropped.sum());
+        out.single("tollgate_decision_log_write_errors_total", MetricWriter.Type.COUNTER,
+                "Decision log lines that could not be written.", failed.sum());
     }
 
     /** Writes what is queued (waiting up to {@code timeoutMillis}), then stops; later offers are ignored. */

@@ -47,6 +47,11 @@ public final class MetricWriter {
         return this;
     }
 
+    /** A family of one unlabelled sample (a server-wide counter or gauge). */
+    public MetricWriter single(String name, Type type, String help, double value) {
+        return family(name, type, help).sample(value);
+    }
+
     /** One sample of the current family; {@code labels} alternate name, value. */
     public MetricWriter sample(double value, String... labels) {
         return sampleNamed(family, value, labels);

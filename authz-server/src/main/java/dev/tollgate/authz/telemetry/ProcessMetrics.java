@@ -25,13 +25,13 @@ public record ProcessMetrics(String version) implements MetricSource {
         out.family("jvm_memory_max_bytes", MetricWriter.Type.GAUGE, "Maximum JVM memory (-1 when undefined).");
         out.sample(heap.getMax(), "area", "heap");
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        out.family("jvm_threads_current", MetricWriter.Type.GAUGE, "Live JVM threads.");
-        out.sample(threads.getThreadCount());
-        out.family("jvm_threads_daemon", MetricWriter.Type.GAUGE, "Live JVM daemon threads.");
-        out.sample(threads.getDaemonThreadCount());
-        out.family("jvm_threads_peak", MetricWriter.Type.GAUGE, "Peak live JVM threads since start.");
-        out.sample(threads.getPeakThreadCount());
-        out.family("process_uptime_seconds", MetricWriter.Type.GAUGE, "Seconds since the JVM started.");
-        out.sample(ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
+        out.single("jvm_threads_current", MetricWriter.Type.GAUGE,
+                "Live JVM threads.", threads.getThreadCount());
+        out.single("jvm_threads_daemon", MetricWriter.Type.GAUGE,
+                "Live JVM daemon threads.", threads.getDaemonThreadCount());
+        out.single("jvm_threads_peak", MetricWriter.Type.GAUGE,
+                "Peak live JVM threads since start.", threads.getPeakThreadCount());
+        out.single("process_uptime_seconds", MetricWriter.Type.GAUGE,
+                "Seconds since the JVM started.", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
     }
 }

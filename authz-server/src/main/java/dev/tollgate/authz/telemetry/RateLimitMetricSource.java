@@ -12,15 +12,13 @@ public record RateLimitMetricSource(RateLimitMetrics metrics) implements MetricS
 
     @Override
     public void collect(MetricWriter out) {
-        out.family("tollgate_ratelimit_redis_calls_total", MetricWriter.Type.COUNTER,
-                "Redis rate-limit script calls that returned an answer.");
-        out.sample(metrics.redisCalls());
-        out.family("tollgate_ratelimit_redis_errors_total", MetricWriter.Type.COUNTER,
-                "Redis rate-limit calls that failed or timed out.");
-        out.sample(metrics.redisErrors());
-        out.family("tollgate_ratelimit_fallbacks_total", MetricWriter.Type.COUNTER,
-                "Requests counted locally because Redis failed, timed out or its circuit breaker was open.");
-        out.sample(metrics.fallbacks());
+        out.single("tollgate_ratelimit_redis_calls_total", MetricWriter.Type.COUNTER,
+                "Redis rate-limit script calls that returned an answer.", metrics.redisCalls());
+        out.single("tollgate_ratelimit_redis_errors_total", MetricWriter.Type.COUNTER,
+                "Redis rate-limit calls that failed or timed out.", metrics.redisErrors());
+        out.single("tollgate_ratelimit_fallbacks_total", MetricWriter.Type.COUNTER,
+                "Requests counted locally because Redis failed, timed out or its circuit breaker was open.",
+                metrics.fallbacks());
         out.family("tollgate_ratelimit_breaker_state", MetricWriter.Type.GAUGE,
                 "Redis circuit breaker: 1 for the current state, 0 for the others (DISABLED: no Redis configured).");
         String current = metrics.breakerState();

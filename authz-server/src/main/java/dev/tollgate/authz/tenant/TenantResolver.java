@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Picks the deciding tenant: the first configured source whose candidate names a known tenant,
@@ -14,7 +15,13 @@ import java.util.Set;
 public final class TenantResolver {
     public static final String CONTEXT_EXTENSION_KEY = "tenant";
 
+    private static final int MEMO_LIMIT = 10_000;
+    /** Memo value for a principal that names no tenant candidate (no namespace, or not a SPIFFE ID). */
+    private static final String NO_CANDIDATE = new String("");
+
     private final TenantRouting routing;
+    // Destinations repeat (a tenant's few workloads): each principal is parsed once, not per check.
+    private final ConcurrentHashMap<String, String> destinations = new ConcurrentHashMap<>();
 
     public TenantResolver(TenantRouting routing) {
         this.routing = routing;
@@ -38,11 +45,23 @@ public final class TenantResolver {
         if (principal.isEmpty()) {
             return null;
         }
+        String candidate = destinations.get(principal);
+        if (candidate == null) {
+            candidate = candidateOf(principal);
+            if (destinations.size() >= MEMO_LIMIT) {
+                destinations.clear();
+            }
+            destinations.put(principal, candidate);
+        }
+        return candidate == NO_CANDIDATE ? null : candidate;
+    }
+
+    private String candidateOf(String principal) {
         try {
             Optional<String> ns = SpiffeId.parse(principal).namespace();
-            return ns.map(n -> routing.namespaces().getOrDefault(n, n)).orElse(null);
+            return ns.map(n -> routing.namespaces().getOrDefault(n, n)).orElse(NO_CANDIDATE);
         } catch (InvalidSpiffeIdException e) {
-            return null;
+            return NO_CANDIDATE;
         }
     }
 

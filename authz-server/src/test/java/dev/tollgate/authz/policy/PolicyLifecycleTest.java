@@ -1,5 +1,6 @@
 package dev.tollgate.authz.policy;
 
+import static dev.tollgate.authz.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -20,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,17 +68,6 @@ class PolicyLifecycleTest {
         assertTrue(t.loaded(), t.error().orElse(""));
         EvalResult r = t.policy().orElseThrow().evaluate(JSON.readTree("{}"));
         return assertInstanceOf(EvalResult.Defined.class, r, r.toString()).value().toString();
-    }
-
-    /** Waits for a background reload; fails after a generous bound instead of hanging. */
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     Path twoTenants() throws IOException {

@@ -1,5 +1,6 @@
 package dev.tollgate.authz.server;
 
+import static dev.tollgate.authz.testsupport.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,11 +15,6 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,10 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,16 +41,6 @@ class HotReloadUnderLoadTest {
 
     @TempDir
     Path root;
-
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
 
     /** Replaces a file in one step, as deploy tools do, so no scan can see it half written. */
     static void replace(Path file, String text) throws java.io.IOException {
@@ -84,13 +68,7 @@ class HotReloadUnderLoadTest {
         ServerConfig config = ServerConfig.defaults().withPoliciesDir(policies)
                 .withReload(new ReloadOptions(true, Duration.ofMillis(50), Duration.ofMillis(250)));
         Tollgate tollgate = new Tollgate(config, Engines.of(new RegoEngine()), List.of());
-        String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder b = InProcessServerBuilder.forName(name);
-        for (ServerServiceDefinition s : tollgate.services()) {
-            b.addService(s);
-        }
-        Server server = b.build().start();
-        ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+        InProcessTollgate served = new InProcessTollgate(tollgate);
         tollgate.loadTenants();
         tollgate.startReloading();
 
@@ -107,7 +85,7 @@ class HotReloadUnderLoadTest {
             List<String> revs = Collections.synchronizedList(new ArrayList<>());
             seen.add(versions);
             revisions.add(revs);
-            AuthorizationGrpc.AuthorizationBlockingStub stub = AuthorizationGrpc.newBlockingStub(channel);
+            AuthorizationGrpc.AuthorizationBlockingStub stub = AuthorizationGrpc.newBlockingStub(served.channel);
             threads.add(Thread.ofPlatform().start(() -> {
                 while (running.get()) {
                     try {
@@ -166,9 +144,7 @@ class HotReloadUnderLoadTest {
             assertTrue(tollgate.registry().allLoaded(), "ready while the last good policy serves");
         } finally {
             running.set(false);
-            channel.shutdownNow();
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            tollgate.close();
+            served.close();
         }
     }
 }

@@ -14,20 +14,14 @@ import dev.tollgate.authz.tenant.TenantRouting;
 import dev.tollgate.authz.testsupport.Requests;
 import dev.tollgate.authz.testsupport.TestPki;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
-import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -49,7 +43,7 @@ class InProcessServerTest {
     @TempDir
     static Path root;
     static Tollgate tollgate;
-    static Server server;
+    static InProcessTollgate served;
     static ManagedChannel channel;
     static AuthorizationGrpc.AuthorizationBlockingStub authz;
     static ServingStatus healthBeforeLoad;
@@ -70,23 +64,16 @@ class InProcessServerTest {
         DecisionStage limiter = (ctx, d) -> d.raw().path("throttle").asBoolean()
                 ? d.deniedBy(new Reason("rate_limited", 429), "over the limit") : d;
         tollgate = new Tollgate(config(policies), Fixtures.engines(), List.of(limiter));
-        String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder b = InProcessServerBuilder.forName(name);
-        for (ServerServiceDefinition s : tollgate.services()) {
-            b.addService(s);
-        }
-        server = b.build().start();
-        channel = InProcessChannelBuilder.forName(name).build();
-        authz = AuthorizationGrpc.newBlockingStub(channel);
+        served = new InProcessTollgate(tollgate);
+        channel = served.channel;
+        authz = served.authz;
         healthBeforeLoad = health();
         tollgate.loadTenants();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        tollgate.close();
+        served.close();
     }
 
     static ServingStatus health() {

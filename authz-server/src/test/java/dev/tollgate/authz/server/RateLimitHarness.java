@@ -8,11 +8,6 @@ import dev.tollgate.authz.engine.Engines;
 import dev.tollgate.authz.engine.EvalResult;
 import dev.tollgate.authz.testsupport.TestEngine;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,9 +38,8 @@ final class RateLimitHarness implements AutoCloseable {
 
     final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     final Tollgate tollgate;
-    final Server server;
-    final ManagedChannel channel;
     final AuthorizationGrpc.AuthorizationBlockingStub authz;
+    private final InProcessTollgate served;
 
     RateLimitHarness(Path policies, ServerConfig config) throws IOException {
         this(policies, config, List.of());
@@ -55,14 +49,8 @@ final class RateLimitHarness implements AutoCloseable {
         Ticker ticker = nanos::get;
         tollgate = new Tollgate(config.withPoliciesDir(policies), engines(), stages, ticker);
         tollgate.loadTenants();
-        String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder b = InProcessServerBuilder.forName(name);
-        for (ServerServiceDefinition s : tollgate.services()) {
-            b.addService(s);
-        }
-        server = b.build().start();
-        channel = InProcessChannelBuilder.forName(name).build();
-        authz = AuthorizationGrpc.newBlockingStub(channel);
+        served = new InProcessTollgate(tollgate);
+        authz = served.authz;
     }
 
     void advanceSeconds(long seconds) {
@@ -145,8 +133,6 @@ final class RateLimitHarness implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        channel.shutdownNow();
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        tollgate.close();
+        served.close();
     }
 }

@@ -10,19 +10,13 @@ import dev.tollgate.authz.engine.Engines;
 import dev.tollgate.authz.engine.rego.RegoEngine;
 import dev.tollgate.authz.testsupport.Requests;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,14 +37,8 @@ class RegoReadinessTest {
         Files.writeString(policies.resolve("bank-b/authz.rego"), BROKEN);
         Tollgate tollgate = new Tollgate(ServerConfig.defaults().withPoliciesDir(policies),
                 Engines.of(new RegoEngine()), List.of());
-        String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder b = InProcessServerBuilder.forName(name);
-        for (ServerServiceDefinition s : tollgate.services()) {
-            b.addService(s);
-        }
-        Server server = b.build().start();
-        ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
-        var health = HealthGrpc.newBlockingStub(channel);
+        InProcessTollgate served = new InProcessTollgate(tollgate);
+        var health = HealthGrpc.newBlockingStub(served.channel);
         HealthCheckRequest all = HealthCheckRequest.newBuilder().setService("").build();
         try {
             tollgate.loadTenants();
@@ -77,9 +65,7 @@ class RegoReadinessTest {
             assertTrue(ready.at("/tenants/bank-b/loaded").booleanValue());
             assertTrue(ready.at("/tenants/bank-b/error").asText().contains("rego_parse_error"), ready.toString());
         } finally {
-            channel.shutdownNow();
-            server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            tollgate.close();
+            served.close();
         }
     }
 }

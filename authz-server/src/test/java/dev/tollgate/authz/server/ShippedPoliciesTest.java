@@ -18,18 +18,13 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +38,7 @@ class ShippedPoliciesTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final long FAR_FUTURE = 4_102_444_800L;
     static Tollgate tollgate;
-    static Server server;
+    static InProcessTollgate served;
     static ManagedChannel channel;
     static AuthorizationGrpc.AuthorizationBlockingStub authz;
 
@@ -63,22 +58,15 @@ class ShippedPoliciesTest {
         assertTrue(Files.isDirectory(policies.resolve("bank-a")), policies + " has no bank-a");
         tollgate = new Tollgate(ServerConfig.defaults().withPoliciesDir(policies),
                 Engines.of(new RegoEngine(), new WasmEngine(2, Duration.ofSeconds(5))), List.of());
-        String name = InProcessServerBuilder.generateName();
-        InProcessServerBuilder b = InProcessServerBuilder.forName(name);
-        for (ServerServiceDefinition s : tollgate.services()) {
-            b.addService(s);
-        }
-        server = b.build().start();
-        channel = InProcessChannelBuilder.forName(name).build();
-        authz = AuthorizationGrpc.newBlockingStub(channel);
+        served = new InProcessTollgate(tollgate);
+        channel = served.channel;
+        authz = served.authz;
         tollgate.loadTenants();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        tollgate.close();
+        served.close();
     }
 
     static CheckRequest check(String source, String destination, String method, String path, String token) {
