@@ -30,14 +30,16 @@ class WorkloadsTest {
 
     @TempDir
     static Path policies;
-    static TollgateProcess tollgate;
+    static ServerProcess tollgate;
 
     @BeforeAll
     static void startTollgate() throws IOException {
         copyTree(REPO.resolve("policies"), policies);
         copyTree(REPO.resolve("load-tests/policies"), policies);
-        tollgate = TollgateProcess.start(REPO.resolve("authz-server/target/tollgate.jar"), policies,
-                List.of("--config", writeConfig().toString()));
+        List<String> command = new java.util.ArrayList<>(ServerProcess.tollgateJar(REPO.resolve("authz-server/target/tollgate.jar")));
+        command.addAll(ServerProcess.serveArgs(policies));
+        command.addAll(List.of("--config", writeConfig().toString()));
+        tollgate = ServerProcess.start(command, "tollgate listening");
     }
 
     private static Path writeConfig() throws IOException {
@@ -61,7 +63,7 @@ class WorkloadsTest {
     })
     void workloadDecidesAsLabelled(String workload, String expected) throws Exception {
         CheckRequest request = CheckRequests.read(REPO.resolve("load-tests/requests/" + workload + ".json"));
-        assertEquals(expected, CheckTool.check(request, "127.0.0.1", tollgate.grpcPort()), tollgate.output());
+        assertEquals(expected, CheckTool.check(request, "127.0.0.1", tollgate.port("grpc")), tollgate.output());
     }
 
     @Test
