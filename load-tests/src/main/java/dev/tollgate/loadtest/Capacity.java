@@ -77,7 +77,8 @@ public final class Capacity {
     }
 
     /** Everything the summary prints. */
-    record Report(List<Row> rows, HandlerTimes handler, double p99HalfLoadMs, String gatlingReport) {
+    record Report(List<Row> rows, HandlerTimes handler, double p99HalfLoadMs, String gatlingReport,
+                  String h2loadCrossCheck) {
         Row row(String target, String protocol) {
             return rows.stream().filter(r -> r.target().equals(target) && r.protocol().equals(protocol)).findFirst()
                     .orElse(null);
@@ -96,6 +97,7 @@ public final class Capacity {
         HandlerTimes handler;
         double p99HalfLoadMs;
         String gatlingReport = null;
+        String crossCheck;
         try (ServerProcess tollgate = startTollgate(config);
              ServerProcess noopGrpc = startNoop(NoopGrpcServer.class);
              ServerProcess noopHttp = startNoop(NoopHttpServer.class)) {
@@ -117,6 +119,7 @@ public final class Capacity {
                 p99HalfLoadMs = halfLoad.percentileMicros(99) / 1000;
                 handler = handlerTimes(tollgate, tg, mix);
             }
+            crossCheck = h2loadCrossCheck(tollgate, noopGrpc);
             if (tollgate.has("http")) {
                 String target = "http://127.0.0.1:" + tollgate.port("http");
                 rows.add(httpProfile("tollgate", tollgate, target, false));
@@ -133,9 +136,22 @@ public final class Capacity {
         } finally {
             Files.deleteIfExists(config);
         }
-        Report report = new Report(rows, handler, p99HalfLoadMs, gatlingReport);
+        Report report = new Report(rows, handler, p99HalfLoadMs, gatlingReport, crossCheck);
         print(report);
         return report;
+    }
+
+    private String h2loadCrossCheck(ServerProcess tollgate, ServerProcess noop) throws Exception {
+        if (!H2load.available()) {
+            return "skipped, h2load is not installed (apt-get install nghttp2-client)";
+        }
+        CheckRequest allowed = CallRequests.grpc(new Call("service",
+                CallMix.spiffe("istio-system", "istio-ingressgateway-service-account"), CallMix.spiffe("bank-a", "api-ms"),
+                "GET", "/api/accounts/1", java.util.Map.of("x-request-id", "cross-check")));
+        int seconds = (int) Math.max(2, s.stepSeconds());
+        double t = H2load.saturated(tollgate.port("grpc"), allowed, 2, seconds).orElseThrow();
+        double n = H2load.saturated(noop.port("grpc"), allowed, 2, seconds).orElseThrow();
+        return String.format(Locale.ROOT, "tollgate %.0f/s, no-op %.0f/s, ratio %.2f", t, n, t / n);
     }
 
     private Row grpcProfile(String name, ServerProcess server, OpenModelGrpcDriver driver, List<CheckRequest> mix,
@@ -210,6 +226,8 @@ public final class Capacity {
         out.printf(Locale.ROOT, "%nhandler time at 1,000 checks/s (tollgate_check_duration_seconds): p50 %.0f µs, "
                         + "p99 %.0f µs; CPU %.1f ms per 1,000 checks (%.3f cores per 1,000 checks/s)%n", h.p50Micros(),
                 h.p99Micros(), h.cpuMsPer1000(), h.cpuMsPer1000() / 1000);
+        out.println("h2load cross-check (one allowed call, saturated, 4 connections × 16 streams): "
+                + report.h2loadCrossCheck());
         if (report.gatlingReport() != null) {
             out.println("gatling report (HTTP at half load): " + report.gatlingReport());
         }
