@@ -27,16 +27,16 @@ public final class Capacity {
     record Settings(Path repo, List<String> tollgateCommand, Path policies, String serverCpus, double p99Millis,
                     double warmupSeconds, double warmupRate, double stepSeconds, double startRate, double factor,
                     double maxRate, double halfLoadSeconds, int connections, double httpStartRate, int httpStepSeconds,
-                    Path results, boolean stopOnDriverLag) {
+                    Path results, boolean stopOnDriverLag, boolean sharedLimits) {
 
         static Settings of(Path repo, List<String> tollgateCommand, Path policies, String cpus, double p99Ms,
                            boolean quick) {
             Path results = repo.resolve("load-tests/target/gatling");
             return quick
                     ? new Settings(repo, tollgateCommand, policies, cpus, p99Ms, 15, 15_000, 4, 2_000, 1.5, 400_000, 8, 4,
-                            1_000, 4, results, true)
+                            1_000, 4, results, true, true)
                     : new Settings(repo, tollgateCommand, policies, cpus, p99Ms, 30, 15_000, 10, 2_000, 1.25, 400_000, 20,
-                            4, 1_000, 10, results, true);
+                            4, 1_000, 10, results, true, true);
         }
     }
 
@@ -136,9 +136,50 @@ public final class Capacity {
         } finally {
             Files.deleteIfExists(config);
         }
+        if (s.sharedLimits()) {
+            Row shared = sharedLimitsRow(mix);
+            if (shared != null) {
+                rows.add(shared);
+            }
+        }
         Report report = new Report(rows, handler, p99HalfLoadMs, gatlingReport, crossCheck);
         print(report);
         return report;
+    }
+
+    /**
+     * The same mix with bank-b's limits counted in Redis (a redis-server started here, pinned with the
+     * servers), as replicas sharing budgets would run: what the shared counters cost.
+     */
+    private Row sharedLimitsRow(List<CheckRequest> mix) throws Exception {
+        if (!RedisProcess.available()) {
+            out.println("redis-server is not installed: the shared-limits row is skipped");
+            return null;
+        }
+        Path policies = Files.createTempDirectory("tollgate-shared-limits");
+        Path config = Files.createTempFile("tollgate-shared-limits", ".yaml");
+        try (RedisProcess redis = RedisProcess.start(pinned(List.of()))) {
+            PolicyCopies.copy(s.policies(), policies);
+            PolicyCopies.useRedisCounters(policies.resolve("bank-b/tenant.yaml"));
+            Files.writeString(config, "identity:\n  trust_xfcc: true\nrate_limits:\n  redis:\n    host: 127.0.0.1\n"
+                    + "    port: " + redis.port() + "\n");
+            List<String> c = new ArrayList<>(s.tollgateCommand());
+            c.addAll(ServerProcess.serveArgs(policies));
+            c.addAll(List.of("--config", config.toString()));
+            try (ServerProcess tollgate = ServerProcess.start(pinned(c), "tollgate listening");
+                 OpenModelGrpcDriver driver = new OpenModelGrpcDriver("127.0.0.1", tollgate.port("grpc"),
+                         s.connections())) {
+                out.printf(Locale.ROOT, "shared limits: tollgate pid %d with bank-b's counters in redis-server pid %d%n",
+                        tollgate.pid(), redis.pid());
+                driver.run(mix, s.warmupRate(), s.warmupSeconds() / 2);
+                CapacityProfile profile = new CapacityProfile(s.startRate(), s.factor(), s.maxRate(),
+                        s.p99Millis() * 1000, s.stopOnDriverLag());
+                return grpcProfile("tg+redis", tollgate, driver, mix, profile);
+            }
+        } finally {
+            Files.deleteIfExists(config);
+            PolicyCopies.delete(policies);
+        }
     }
 
     private String h2loadCrossCheck(ServerProcess tollgate, ServerProcess noop) throws Exception {

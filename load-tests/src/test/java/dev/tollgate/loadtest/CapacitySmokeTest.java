@@ -25,12 +25,12 @@ class CapacitySmokeTest {
         Path repo = WorkloadsTest.REPO;
         Capacity.Settings settings = new Capacity.Settings(repo,
                 ServerProcess.tollgateJar(repo.resolve("authz-server/target/tollgate.jar")), repo.resolve("policies"),
-                "", 10_000, 1, 200, 1, 200, 2, 400, 1, 2, 100, 1, results, false);
+                "", 10_000, 1, 200, 1, 200, 2, 400, 1, 2, 100, 1, results, false, true);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Capacity.Report report = new Capacity(settings, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
         String text = printed.toString(StandardCharsets.UTF_8);
 
-        for (String target : List.of("tollgate", "no-op")) {
+        for (String target : List.of("tollgate", "no-op", "tg+redis")) {
             Capacity.Row row = report.row(target, "grpc");
             assertTrue(row != null && row.heldRate() >= 200, text);
             assertEquals(0, row.errors(), text);

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +33,8 @@ class WorkloadsTest {
 
     @BeforeAll
     static void startTollgate() throws IOException {
-        copyTree(REPO.resolve("policies"), policies);
-        copyTree(REPO.resolve("load-tests/policies"), policies);
+        PolicyCopies.copy(REPO.resolve("policies"), policies);
+        PolicyCopies.copy(REPO.resolve("load-tests/policies"), policies);
         List<String> command = new java.util.ArrayList<>(ServerProcess.tollgateJar(REPO.resolve("authz-server/target/tollgate.jar")));
         command.addAll(ServerProcess.serveArgs(policies));
         command.addAll(List.of("--config", writeConfig().toString()));
@@ -101,18 +100,5 @@ class WorkloadsTest {
                 () -> Args.parse(new String[] {"--prot", "1"}, "port"));
         assertEquals("unknown option '--prot' (options: --port)", u.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Args.parse(new String[] {"--port", "x"}, "port").getInt("port", 0));
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
