@@ -29,7 +29,7 @@ final class CheckCommand extends WriterCommand {
     @Option(names = "--v0-compatible", description = "Parse modules as Rego v0 (pre-1.0 syntax).")
     boolean v0;
 
-    @Option(names = {"-s", "--schema"}, paramLabel = "tollgate|none|PATH", defaultValue = "tollgate",
+    @Option(names = {"-s", "--schema"}, paramLabel = "auto|tollgate|none|PATH", defaultValue = "auto",
             description = SchemaOption.DESCRIPTION)
     String schema;
 

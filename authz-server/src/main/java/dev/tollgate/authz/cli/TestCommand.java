@@ -60,7 +60,7 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--v0-compatible", description = "Parse modules as Rego v0 (pre-1.0 syntax).")
     boolean v0;
 
-    @Option(names = {"-s", "--schema"}, paramLabel = "tollgate|none|PATH", defaultValue = "tollgate",
+    @Option(names = {"-s", "--schema"}, paramLabel = "auto|tollgate|none|PATH", defaultValue = "auto",
             description = SchemaOption.DESCRIPTION)
     String schema;
 
