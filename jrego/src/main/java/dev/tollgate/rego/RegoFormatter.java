@@ -63,6 +63,8 @@ public final class RegoFormatter {
   private final TreeMap<Integer, String> comments = new TreeMap<>();
   private final Set<Integer> trailing = new java.util.HashSet<>();
   private String[] source = new String[0];
+  /** Indentation of the line being built: multi-line composites indent their elements one deeper. */
+  private int depth;
 
   private RegoFormatter() {}
 
@@ -124,11 +126,20 @@ public final class RegoFormatter {
     if (!m.imports().isEmpty()) {
       out.append('\n');
       List<Import> sorted = new ArrayList<>(m.imports());
-      sorted.sort(Comparator.comparing(RegoFormatter::importText));
+      sorted.sort(Comparator.comparing((Import i) -> !isKeywordImport(i)).thenComparing(RegoFormatter::importText));
       // comments above imports stay above the first one
       int first = m.imports().stream().mapToInt(i -> i.loc().line()).min().orElse(0);
       comments(first, 0);
+      // rego.v1 and future.keywords first, then data and input imports, as opa fmt groups them
+      boolean keywordsGroup = false;
+      boolean started = false;
       for (Import im : sorted) {
+        boolean kw = isKeywordImport(im);
+        if (started && keywordsGroup && !kw) {
+          out.append('\n');
+        }
+        keywordsGroup = kw;
+        started = true;
         line(0, importText(im), im.loc().line());
       }
     }
@@ -140,6 +151,10 @@ public final class RegoFormatter {
       out.append('\n');
       comments(Integer.MAX_VALUE, 0);
     }
+  }
+
+  private static boolean isKeywordImport(Import im) {
+    return im.path().get(0).equals("rego") || im.path().get(0).equals("future");
   }
 
   private static String pkgPath(List<String> pkg) {
@@ -172,6 +187,7 @@ public final class RegoFormatter {
   // ---- rules
 
   private void rule(Rule r) {
+    depth = 0;
     StringBuilder head = new StringBuilder();
     if (r.isDefault()) {
       head.append("default ");
@@ -257,6 +273,7 @@ public final class RegoFormatter {
 
   private void exprs(Body b, int indent) {
     for (Expr e : b.exprs()) {
+      depth = indent;
       if (e instanceof Every ev) {
         StringBuilder h = new StringBuilder(ev.negated() ? "not " : "").append("every ");
         if (ev.key() != null) {
@@ -265,6 +282,7 @@ public final class RegoFormatter {
         h.append(term(ev.value(), 0)).append(" in ").append(term(ev.domain(), 0)).append(" {");
         line(indent, h.toString(), ev.loc().line());
         exprs(ev.body(), indent + 1);
+        depth = indent;
         out.append("\t".repeat(indent)).append('}').append(withs(ev.withs())).append('\n');
       } else {
         line(indent, expr(e), e.loc().line());
@@ -352,9 +370,13 @@ public final class RegoFormatter {
         }
         yield sb.toString();
       }
-      case ArrayTerm a -> "[" + list(a.items()) + "]";
-      case SetTerm st -> st.items().isEmpty() ? "set()" : "{" + list(st.items()) + "}";
+      case ArrayTerm a -> multiLine(a.loc(), a.items()) ? "[" + lines(a.items(), null) + "]" : "[" + list(a.items()) + "]";
+      case SetTerm st -> st.items().isEmpty() ? "set()"
+          : multiLine(st.loc(), st.items()) ? "{" + lines(st.items(), null) + "}" : "{" + list(st.items()) + "}";
       case ObjectTerm o -> {
+        if (multiLine(o.loc(), o.keys())) {
+          yield "{" + lines(o.keys(), o.values()) + "}";
+        }
         StringBuilder sb = new StringBuilder("{");
         for (int i = 0; i < o.keys().size(); i++) {
           sb.append(i > 0 ? ", " : "").append(term(o.keys().get(i), 0)).append(": ").append(term(o.values().get(i), MEMBER));
@@ -394,6 +416,35 @@ public final class RegoFormatter {
     return sb.toString();
   }
 
+  /** Whether the source wrote a composite's elements over several lines: opa fmt keeps them one per line. */
+  private static boolean multiLine(Loc open, List<Term> items) {
+    for (Term t : items) {
+      if (t.loc() != null && open != null && t.loc().line() != open.line()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Elements one per line, one level deeper, each followed by a comma. */
+  private String lines(List<Term> items, List<Term> values) {
+    int saved = depth;
+    depth = saved + 1;
+    StringBuilder sb = new StringBuilder("\n");
+    String pad = "\t".repeat(depth);
+    for (int i = 0; i < items.size(); i++) {
+      sb.append(pad);
+      if (values == null) {
+        sb.append(term(items.get(i), MEMBER));
+      } else {
+        sb.append(term(items.get(i), 0)).append(": ").append(term(values.get(i), MEMBER));
+      }
+      sb.append(",\n");
+    }
+    depth = saved;
+    return sb.append("\t".repeat(saved)).toString();
+  }
+
   private String list(List<Term> items) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < items.size(); i++) {
@@ -417,6 +468,9 @@ public final class RegoFormatter {
     }
     if (a.size() == 3 && c.name().equals("internal.member_3") && min < UNIFY) {
       return term(a.get(0), 0) + ", " + term(a.get(1), 0) + " in " + term(a.get(2), 0);
+    }
+    if (!a.isEmpty() && a.get(0).loc() != null && c.loc() != null && a.get(0).loc().line() != c.loc().line()) {
+      return c.name() + "(" + lines(a, null) + ")";
     }
     StringBuilder sb = new StringBuilder(c.name()).append('(');
     for (int i = 0; i < a.size(); i++) {
