@@ -95,19 +95,23 @@ class TypeCheckAndFmtCommandsTest {
     @Test
     void fmtChecksDiffsAndWrites() throws Exception {
         Path f = dir.resolve("a.rego");
-        String messy = "package a\nimport data.z\nimport data.b\np { input.x == 1 }\n";
+        String messy = "package a\nimport data.z\nimport data.b\np if { input.x == 1 }\n";
         Files.writeString(f, messy);
         CliRun check = CliRun.of("fmt", "--check", dir.toString());
         assertEquals(1, check.exit());
         assertEquals(f + "\n", check.out().replace("\r", ""));
         CliRun diff = CliRun.of("fmt", "--diff", f.toString());
         assertEquals(1, diff.exit());
-        assertTrue(diff.out().contains("-p { input.x == 1 }") && diff.out().contains("+import data.b"), diff.out());
+        assertTrue(diff.out().contains("-p if { input.x == 1 }") && diff.out().contains("+import data.b"), diff.out());
         assertEquals(messy, Files.readString(f));
-        assertEquals(1, CliRun.of("fmt", "--check", "--v0-compatible", f.toString()).exit());
-        assertEquals(0, CliRun.of("fmt", "--v0-compatible", f.toString()).exit());
+        assertEquals(0, CliRun.of("fmt", f.toString()).exit());
         assertEquals("package a\n\nimport data.b\nimport data.z\n\np if {\n\tinput.x == 1\n}\n", Files.readString(f));
         assertEquals(0, CliRun.of("fmt", "--check", f.toString()).exit());
+        Files.writeString(f, "package a\n\np[x] { x := 1 }\n");
+        assertEquals(2, CliRun.of("fmt", "--check", f.toString()).exit());
+        assertEquals(1, CliRun.of("fmt", "--check", "--v0-compatible", f.toString()).exit());
+        assertEquals(0, CliRun.of("fmt", "--v0-compatible", f.toString()).exit());
+        assertEquals("package a\n\np contains x if {\n\tx := 1\n}\n", Files.readString(f));
     }
 
     @Test
