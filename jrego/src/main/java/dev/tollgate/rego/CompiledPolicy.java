@@ -62,7 +62,8 @@ public final class CompiledPolicy {
       sorted.sort(Comparator.comparing(RegoError::location, CompiledPolicy::compareLocations));
       throw new RegoCompileException(sorted);
     }
-    List<RegoError> typeErrors = new TypeChecker(c, schemas.input(), schemas.named()).check();
+    // schemas null: type checking switched off
+    List<RegoError> typeErrors = schemas == null ? List.of() : new TypeChecker(c, schemas.input(), schemas.named()).check();
     if (!typeErrors.isEmpty()) {
       List<RegoError> sorted = new ArrayList<>(typeErrors);
       sorted.sort(Comparator.comparing(RegoError::location, CompiledPolicy::compareLocations));

@@ -33,6 +33,7 @@ public final class Rego {
     private EvalLimits limits = EvalLimits.DEFAULT;
     private Value runtime = ObjectValue.EMPTY;
     private Schemas schemas = Schemas.NONE;
+    private boolean typeCheck = true;
 
     private Builder() {}
 
@@ -42,6 +43,15 @@ public final class Rego {
      */
     public Builder schemas(Schemas s) {
       this.schemas = java.util.Objects.requireNonNull(s, "schemas");
+      return this;
+    }
+
+    /**
+     * Whether the type checker runs (default true, as in OPA, where it cannot be switched off);
+     * false leaves type errors to evaluation.
+     */
+    public Builder typeCheck(boolean on) {
+      this.typeCheck = on;
       return this;
     }
 
@@ -86,7 +96,7 @@ public final class Rego {
      * @throws RegoCompileException listing every parse and compile error
      */
     public CompiledPolicy compile() {
-      return CompiledPolicy.compile(syntax, modules, data, builtins, limits, runtime, schemas);
+      return CompiledPolicy.compile(syntax, modules, data, builtins, limits, runtime, typeCheck ? schemas : null);
     }
   }
 }
