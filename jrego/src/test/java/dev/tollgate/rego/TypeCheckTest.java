@@ -138,6 +138,10 @@ class TypeCheckTest {
         .filter(n -> BuiltinTypes.of(n) == null && !n.equals("print"))
         .sorted().toList();
     assertEquals(List.of(), undeclared, "built-ins without a type declaration");
+    List<String> wrongArity = dev.tollgate.rego.builtins.BuiltinRegistry.standard().all().stream()
+        .filter(b -> BuiltinTypes.of(b.name()) != null && BuiltinTypes.of(b.name()).args().size() != b.arity())
+        .map(b -> b.name() + "/" + b.arity()).sorted().toList();
+    assertEquals(List.of(), wrongArity, "declarations whose operand count differs from the registry's");
   }
 
   @Test
