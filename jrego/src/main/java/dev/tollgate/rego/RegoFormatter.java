@@ -246,7 +246,32 @@ public final class RegoFormatter {
     }
     line(indent, head + " if {", headLoc.line());
     exprs(b, indent + 1);
-    out.append("\t".repeat(indent)).append("}\n");
+    close(b, indent, "");
+  }
+
+  /**
+   * The closing brace of a body: comments written before it stay inside, a comment after it
+   * stays on its line.
+   */
+  private void close(Body b, int indent, String after) {
+    int last = b.exprs().get(b.exprs().size() - 1).loc().line();
+    int closing = 0;
+    for (int l = last + 1; l <= source.length; l++) {
+      String code = source[l - 1];
+      int hash = comments.containsKey(l) ? code.lastIndexOf("#" + comments.get(l)) : -1;
+      if ((hash >= 0 ? code.substring(0, hash) : code).strip().startsWith("}")) {
+        closing = l;
+        break;
+      }
+    }
+    if (closing > 0) {
+      comments(closing, indent + 1);
+    }
+    out.append("\t".repeat(indent)).append('}').append(after);
+    if (closing > 0 && trailing.contains(closing) && comments.containsKey(closing) && after.isEmpty()) {
+      out.append(" #").append(comments.remove(closing));
+    }
+    out.append('\n');
   }
 
   /** Whether the source has a brace before this first body expression (else it followed {@code if}). */
@@ -283,7 +308,7 @@ public final class RegoFormatter {
         line(indent, h.toString(), ev.loc().line());
         exprs(ev.body(), indent + 1);
         depth = indent;
-        out.append("\t".repeat(indent)).append('}').append(withs(ev.withs())).append('\n');
+        close(ev.body(), indent, withs(ev.withs()));
       } else {
         line(indent, expr(e), e.loc().line());
       }

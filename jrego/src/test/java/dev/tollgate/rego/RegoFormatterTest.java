@@ -47,6 +47,8 @@ class RegoFormatterTest {
             "package a\n\nq := set()\n\nr := {x | some x in [1]}\n\ns := {k: v | some k, v in {\"a\": 1}}\n", false),
         Arguments.of("package a\np if {\nevery x in [1] {\nx > 0\n}\nnot input.y with input as {}\n}\nelse := 2",
             "package a\n\np if {\n\tevery x in [1] {\n\t\tx > 0\n\t}\n\tnot input.y with input as {}\n} else := 2\n", false),
+        Arguments.of("package a\n\np if {\n\tx := 1\n\t# last\n} # after\n\nq if {\n\tevery x in [1] {\n\t\tx\n\t\t# inner\n\t}\n}\n",
+            "package a\n\np if {\n\tx := 1\n\t# last\n} # after\n\nq if {\n\tevery x in [1] {\n\t\tx\n\t\t# inner\n\t}\n}\n", false),
         Arguments.of("package a\ndefault allow := false\nallow if input[\"my-key\"].x[_] == `raw`",
             "package a\n\ndefault allow := false\n\nallow if input[\"my-key\"].x[_] == \"raw\"\n", false));
   }
