@@ -10,11 +10,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tollgate fmt}: canonical formatting of Rego v1, as {@code opa fmt}. */
 @Command(name = "fmt", mixinStandardHelpOptions = true,
-        description = {
-            "Formats Rego files as opa fmt does (tabs, if/contains, sorted imports, one blank line between",
-            "rules, comments kept). Without --check or --diff, files are rewritten in place and listed."},
-        footer = {"", "Exit status: 0 formatted (or nothing to change), 1 --check/--diff found a file that would change,",
-            "2 a parse error (file:line:col) or an unreadable path."})
+        description = "Formats Rego files as opa fmt does (tabs, if/contains, sorted imports, one blank line"
+                + " between rules, comments kept). Without --check or --diff, files are rewritten in place and listed.",
+        footer = {"", "Exit status: 0 formatted (or nothing to change), 1 --check/--diff found a file that would"
+                + " change, 2 a parse error (file:line:col) or an unreadable path."})
 final class FmtCommand extends WriterCommand {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Rego files or folders.")
     List<Path> paths = new ArrayList<>();
