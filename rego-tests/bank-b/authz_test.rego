@@ -18,7 +18,6 @@ bank_a_api := fixtures.spiffe("bank-a", "api-ms")
 
 transfer := fixtures.http_check(api, transactions, "POST", "/transfer")
 
-
 test_api_may_transfer_for_a_user_with_the_scope if {
 	check := fixtures.with_token(transfer, fixtures.user_token("bank-b", {}))
 	authz.allow with input as check

@@ -36,7 +36,7 @@ public final class CompiledPolicy {
   }
 
   static CompiledPolicy compile(RegoSyntax syntax, List<String[]> sources, Value data,
-      BuiltinRegistry builtins, EvalLimits limits, Value runtime) {
+      BuiltinRegistry builtins, EvalLimits limits, Value runtime, Schemas schemas) {
     List<RegoError> errors = new ArrayList<>();
     List<Module> modules = new ArrayList<>();
     for (String[] src : sources) {
@@ -59,6 +59,13 @@ public final class CompiledPolicy {
     }
     if (!c.errors().isEmpty()) {
       List<RegoError> sorted = new ArrayList<>(new java.util.LinkedHashSet<>(c.errors()));
+      sorted.sort(Comparator.comparing(RegoError::location, CompiledPolicy::compareLocations));
+      throw new RegoCompileException(sorted);
+    }
+    // schemas null: type checking switched off
+    List<RegoError> typeErrors = schemas == null ? List.of() : new TypeChecker(c, schemas.input(), schemas.named()).check();
+    if (!typeErrors.isEmpty()) {
+      List<RegoError> sorted = new ArrayList<>(typeErrors);
       sorted.sort(Comparator.comparing(RegoError::location, CompiledPolicy::compareLocations));
       throw new RegoCompileException(sorted);
     }
@@ -234,7 +241,7 @@ public final class CompiledPolicy {
       throw new RegoCompileException(List.of(new RegoError("rego_parse_error", "term nesting too deep", "input")));
     }
     CompiledPolicy empty = compile(RegoSyntax.V1, List.of(), dev.tollgate.rego.value.ObjectValue.EMPTY,
-        BuiltinRegistry.standard(), EvalLimits.DEFAULT, dev.tollgate.rego.value.ObjectValue.EMPTY);
+        BuiltinRegistry.standard(), EvalLimits.DEFAULT, dev.tollgate.rego.value.ObjectValue.EMPTY, Schemas.NONE);
     Ast.Body body = new Ast.Body(t.loc(), List.of(new Ast.TermExpr(t.loc(), false,
         new Ast.Call(t.loc(), "eq", List.of(new Ast.Var(t.loc(), "$term"), t), null), List.of())));
     Plan.Query q;

@@ -32,8 +32,28 @@ public final class Rego {
     private BuiltinRegistry builtins = BuiltinRegistry.standard();
     private EvalLimits limits = EvalLimits.DEFAULT;
     private Value runtime = ObjectValue.EMPTY;
+    private Schemas schemas = Schemas.NONE;
+    private boolean typeCheck = true;
 
     private Builder() {}
+
+    /**
+     * JSON schemas for the type checker: the input document's, and named ones that METADATA
+     * {@code schemas:} annotations refer to as {@code schema.<name>}.
+     */
+    public Builder schemas(Schemas s) {
+      this.schemas = java.util.Objects.requireNonNull(s, "schemas");
+      return this;
+    }
+
+    /**
+     * Whether the type checker runs (default true, as in OPA, where it cannot be switched off);
+     * false leaves type errors to evaluation.
+     */
+    public Builder typeCheck(boolean on) {
+      this.typeCheck = on;
+      return this;
+    }
 
     public Builder syntax(RegoSyntax s) {
       this.syntax = s;
@@ -76,7 +96,7 @@ public final class Rego {
      * @throws RegoCompileException listing every parse and compile error
      */
     public CompiledPolicy compile() {
-      return CompiledPolicy.compile(syntax, modules, data, builtins, limits, runtime);
+      return CompiledPolicy.compile(syntax, modules, data, builtins, limits, runtime, typeCheck ? schemas : null);
     }
   }
 }

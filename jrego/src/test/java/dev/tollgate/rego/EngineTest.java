@@ -167,7 +167,7 @@ class EngineTest {
         Arguments.of("p := 1\np := 2", "eval_conflict_error", "complete rules must not produce multiple outputs"),
         Arguments.of("f(x) := 1\nf(x) := 2\np := f(0)", "eval_conflict_error", "functions must not produce multiple outputs"),
         Arguments.of("p[k] := v if { some k in [\"a\", \"a\"]; some v in [1, 2] }", "eval_conflict_error", "object keys must be unique"),
-        Arguments.of("p := 1 + \"a\"", "eval_type_error", "plus: operand 2 must be number but got string"),
+        Arguments.of("p := 1 + x if x := json.unmarshal(`\"a\"`)", "eval_type_error", "plus: operand 2 must be number but got string"),
         Arguments.of("p := {1} - 1", "eval_type_error", "minus: operand 2 must be set but got number"));
   }
 

@@ -2,6 +2,7 @@ package dev.tollgate.authz.cli;
 
 import dev.tollgate.rego.RegoError;
 import dev.tollgate.rego.RegoSyntax;
+import dev.tollgate.rego.Schemas;
 import dev.tollgate.rego.testing.Checker;
 import dev.tollgate.rego.testing.PolicyFiles;
 import java.nio.file.Files;
@@ -28,6 +29,10 @@ final class CheckCommand extends WriterCommand {
     @Option(names = "--v0-compatible", description = "Parse modules as Rego v0 (pre-1.0 syntax).")
     boolean v0;
 
+    @Option(names = {"-s", "--schema"}, paramLabel = "auto|tollgate|none|PATH", defaultValue = "auto",
+            description = SchemaOption.DESCRIPTION)
+    String schema;
+
     @Override
     int execute(java.io.PrintWriter out, java.io.PrintWriter err) {
         RegoSyntax syntax = v0 ? RegoSyntax.V0 : RegoSyntax.V1;
@@ -47,7 +52,8 @@ final class CheckCommand extends WriterCommand {
                     }
                     for (String tenant : units) {
                         if (Files.isDirectory(p.resolve(tenant))) {
-                            for (RegoError e : Checker.check(tree.modulePaths(tenant), syntax)) {
+                            Schemas schemas = SchemaOption.forTenant(schema, tree, tenant);
+                            for (RegoError e : Checker.check(tree.modulePaths(tenant), syntax, schemas)) {
                                 errors.add(e.toString());
                             }
                         }
@@ -57,12 +63,15 @@ final class CheckCommand extends WriterCommand {
                 }
             }
             if (!plain.isEmpty()) {
-                for (RegoError e : Checker.check(plain, syntax)) {
+                for (RegoError e : Checker.check(plain, syntax, SchemaOption.forTenant(schema, null, null))) {
                     errors.add(e.toString());
                 }
             }
         } catch (PolicyFiles.LoadException e) {
             err.println("tollgate check: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            err.println("tollgate check: --schema: " + e.getMessage());
             return 2;
         }
         if (errors.isEmpty()) {

@@ -81,6 +81,20 @@ record PolicyTree(Path root) {
         return "data." + path.replace('/', '.');
     }
 
+    /** False when the tenant's {@code tenant.yaml} says {@code input_schema: none}. */
+    boolean checksInputSchema(String tenant) {
+        Path settings = root.resolve(tenant).resolve("tenant.yaml");
+        if (!Files.isRegularFile(settings)) {
+            return true;
+        }
+        try {
+            JsonNode node = YAML.readTree(settings.toFile());
+            return node == null || !node.path("input_schema").asText("tollgate").equals("none");
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     static boolean holdsRego(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.anyMatch(p -> p.toString().endsWith(".rego"));

@@ -60,6 +60,10 @@ final class TestCommand implements Callable<Integer> {
     @Option(names = "--v0-compatible", description = "Parse modules as Rego v0 (pre-1.0 syntax).")
     boolean v0;
 
+    @Option(names = {"-s", "--schema"}, paramLabel = "auto|tollgate|none|PATH", defaultValue = "auto",
+            description = SchemaOption.DESCRIPTION)
+    String schema;
+
     @Override
     public Integer call() {
         java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
@@ -99,11 +103,14 @@ final class TestCommand implements Callable<Integer> {
         }
         try {
             if (policies == null) {
-                return report(TestRunner.run(paths, options), out);
+                return report(TestRunner.run(paths, options.withSchemas(SchemaOption.forTenant(schema, null, null))), out);
             }
             return perTenant(options, out, err);
         } catch (PolicyFiles.LoadException e) {
             err.println("tollgate test: " + e.getMessage());
+            return 2;
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            err.println("tollgate test: --schema: " + e.getMessage());
             return 2;
         }
     }
@@ -157,7 +164,7 @@ final class TestCommand implements Callable<Integer> {
                 if (format.equals("text")) {
                     out.println("== " + name + " (" + String.join(", ", load.stream().map(Path::toString).toList()) + ")");
                 }
-                TestReport report = TestRunner.run(load, options);
+                TestReport report = TestRunner.run(load, options.withSchemas(SchemaOption.forTenant(schema, tree, name)));
                 if (report.coverage() != null) {
                     coverages.add(report.coverage());
                     if (format.equals("text")) {

@@ -16,9 +16,16 @@ import java.util.Optional;
  * @param wasm       the tenant's {@code policy.wasm}, if any
  * @param data       the data document (empty object when none)
  * @param evaluation per-evaluation budget and outward-reaching capabilities
+ * @param checkInputSchema whether Rego is type checked against the schema of Tollgate's input document
  */
 public record PolicySource(String tenant, String location, String entrypoint, List<Module> modules,
-                           Optional<Wasm> wasm, JsonNode data, EvalSettings evaluation) {
+                           Optional<Wasm> wasm, JsonNode data, EvalSettings evaluation, boolean checkInputSchema) {
+    /** A source checked against Tollgate's input schema. */
+    public PolicySource(String tenant, String location, String entrypoint, List<Module> modules,
+                        Optional<Wasm> wasm, JsonNode data, EvalSettings evaluation) {
+        this(tenant, location, entrypoint, modules, wasm, data, evaluation, true);
+    }
+
     public PolicySource {
         Objects.requireNonNull(tenant, "tenant");
         Objects.requireNonNull(location, "location");

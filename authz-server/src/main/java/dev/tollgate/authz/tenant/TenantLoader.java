@@ -150,7 +150,7 @@ public final class TenantLoader {
                     ? Optional.of(new PolicySource.Wasm(wasmPath.toString(), Files.readAllBytes(wasmPath)))
                     : Optional.empty();
             source = new PolicySource(name, dir.toString(), settings.entrypoint(), modules, wasm,
-                    data(dir, dataFiles), settings.evaluation());
+                    data(dir, dataFiles), settings.evaluation(), settings.checkInputSchema());
         } catch (IllegalArgumentException e) {
             return failed(name, settings, Optional.of(engineName), e.getMessage(), revision);
         } catch (IOException e) {
@@ -181,7 +181,7 @@ public final class TenantLoader {
         Optional<PolicySource.Wasm> wasmModule = bundle.policyWasm()
                 .map(bytes -> new PolicySource.Wasm(bundle.source() + "/policy.wasm", bytes));
         PolicySource source = new PolicySource(name, bundle.source(), settings.entrypoint(), modules, wasmModule,
-                bundle.data(), settings.evaluation());
+                bundle.data(), settings.evaluation(), settings.checkInputSchema());
         return compile(name, settings, engineName, source, revision, Optional.of(bundle));
     }
 

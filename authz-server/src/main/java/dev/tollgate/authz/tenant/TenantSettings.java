@@ -28,9 +28,11 @@ import java.util.Set;
  * @param engine         {@code wasm} or {@code rego}; empty means chosen by the files present
  * @param evaluation     evaluation budget and {@code http.send} allow-list
  * @param rateLimits     the {@code rate_limits:} section (schema in the ratelimit package documentation)
+ * @param checkInputSchema {@code input_schema: tollgate} (the default): Rego is type checked against the
+ *                       schema of Tollgate's input document; {@code none}: input is not checked
  */
 public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine,
-                             EvalSettings evaluation, TenantRateLimits rateLimits) {
+                             EvalSettings evaluation, TenantRateLimits rateLimits, boolean checkInputSchema) {
     public static final String DEFAULT_ENTRYPOINT = "envoy/authz/allow";
     /** Shared, so settings without rate limits compare equal. */
     public static final TenantRateLimits NO_RATE_LIMITS = RateLimitConfig.none();
@@ -38,8 +40,14 @@ public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean 
             EvalSettings.DEFAULTS, NO_RATE_LIMITS);
     /** The keys of {@code tenant.yaml}. */
     public static final List<String> KEYS = List.of("entrypoint", "allow_anonymous", "fail_mode", "engine",
-            "evaluation", "http_send", "rate_limits");
+            "evaluation", "http_send", "rate_limits", "input_schema");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** Settings checked against Tollgate's input schema. */
+    public TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine,
+                          EvalSettings evaluation, TenantRateLimits rateLimits) {
+        this(entrypoint, allowAnonymous, failOpen, engine, evaluation, rateLimits, true);
+    }
 
     /** Settings with the default evaluation budget and no rate limits. */
     public TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine) {
@@ -131,7 +139,19 @@ public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean 
                 throw new IllegalArgumentException(String.join("; ", e.problems()));
             }
         }
-        return new TenantSettings(entrypoint, anonymous, failOpen, engine, evaluation(root, origin), rateLimits);
+        return new TenantSettings(entrypoint, anonymous, failOpen, engine, evaluation(root, origin), rateLimits,
+                checkInputSchema(root, origin));
+    }
+
+    private static boolean checkInputSchema(JsonNode root, String origin) {
+        JsonNode is = root.get("input_schema");
+        if (is == null) {
+            return true;
+        }
+        if (!is.isTextual() || !(is.textValue().equals("tollgate") || is.textValue().equals("none"))) {
+            throw new IllegalArgumentException(origin + ": key 'input_schema' must be 'tollgate' or 'none', got " + is);
+        }
+        return is.textValue().equals("tollgate");
     }
 
     private static EvalSettings evaluation(JsonNode root, String origin) {

@@ -86,7 +86,8 @@ class TenantTest {
                 Arguments.of("evaluation: {steps: 5}\n", "unknown key 'evaluation.steps'"),
                 Arguments.of("http_send: {allowed_hosts: []}\n", "key 'http_send.allowed_hosts' must be a non-empty list"),
                 Arguments.of("http_send: {allowed_hosts: [\"https://x.example\"]}\n", "must hold host names (no scheme or port)"),
-                Arguments.of("http_send: {enabled: true}\n", "unknown key 'http_send.enabled'"));
+                Arguments.of("http_send: {enabled: true}\n", "unknown key 'http_send.enabled'"),
+                Arguments.of("input_schema: strict\n", "key 'input_schema' must be 'tollgate' or 'none'"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -36,6 +36,9 @@ public final class Main {
         case "eval" -> {
           return EvalCommand.run(rest, System.out, System.err);
         }
+        case "fmt" -> {
+          return FmtCommand.run(rest, System.out, System.err);
+        }
         default -> {}
       }
     }
@@ -44,6 +47,7 @@ public final class Main {
       System.err.println("       " + TestCommand.USAGE.substring("usage: ".length()));
       System.err.println("       " + CheckCommand.USAGE.substring("usage: ".length()));
       System.err.println("       " + EvalCommand.USAGE.substring("usage: ".length()));
+      System.err.println("       " + FmtCommand.USAGE.substring("usage: ".length()));
       return 2;
     }
     RegoSyntax syntax = RegoSyntax.V1;

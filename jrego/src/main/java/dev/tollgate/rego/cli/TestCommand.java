@@ -16,7 +16,7 @@ import java.util.regex.PatternSyntaxException;
 /** {@code jrego test}: runs the {@code test_} rules of modules, like {@code opa test}. */
 final class TestCommand {
   static final String USAGE = "usage: jrego test [--run REGEX] [--verbose] [--coverage] [--threshold PERCENT]"
-      + " [--format text|json] [--syntax v1|v0] PATH...";
+      + " [--format text|json] [--syntax v1|v0] [--schema FILE|DIR] PATH...";
 
   private TestCommand() {}
 
@@ -61,6 +61,14 @@ final class TestCommand {
             };
           }
           case "--syntax" -> opts = opts.withSyntax(Args.syntax(Args.value(args, ++i, a)));
+          case "--schema", "-s" -> {
+            String schemaPath = Args.value(args, ++i, a);
+            try {
+              opts = opts.withSchemas(dev.tollgate.rego.Schemas.load(Path.of(schemaPath)));
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+              throw new UsageException("--schema: " + e.getMessage());
+            }
+          }
           case "--v0-compatible" -> opts = opts.withSyntax(RegoSyntax.V0);
           default -> paths.add(Path.of(Args.operand(a)));
         }

@@ -4,6 +4,7 @@ import dev.tollgate.rego.Rego;
 import dev.tollgate.rego.RegoCompileException;
 import dev.tollgate.rego.RegoError;
 import dev.tollgate.rego.RegoSyntax;
+import dev.tollgate.rego.Schemas;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,8 +39,19 @@ public final class Checker {
     return check(PolicyFiles.load(paths).modules(), syntax);
   }
 
+  /** As {@link #check(List, RegoSyntax)}, type checking against {@code schemas}. */
+  public static List<RegoError> check(List<Path> paths, RegoSyntax syntax, Schemas schemas)
+      throws PolicyFiles.LoadException {
+    return check(PolicyFiles.load(paths).modules(), syntax, schemas);
+  }
+
   /** Every parse and compile error of {@code modules} (file name to text), ordered by location. */
   public static List<RegoError> check(Map<String, String> modules, RegoSyntax syntax) {
+    return check(modules, syntax, Schemas.NONE);
+  }
+
+  /** As {@link #check(Map, RegoSyntax)}, type checking against {@code schemas}. */
+  public static List<RegoError> check(Map<String, String> modules, RegoSyntax syntax, Schemas schemas) {
     Set<RegoError> all = new LinkedHashSet<>();
     Map<String, String> repaired = new LinkedHashMap<>();
     boolean syntaxErrors = false;
@@ -59,7 +71,7 @@ public final class Checker {
         repaired.put(m.getKey(), text);
       }
     }
-    for (RegoError e : compile(repaired, syntax)) {
+    for (RegoError e : compile(repaired, syntax, schemas)) {
       if (!(syntaxErrors && e.message().startsWith("undefined function"))) {
         all.add(e);
       }
@@ -73,7 +85,7 @@ public final class Checker {
 
   private static List<RegoError> parseErrors(String name, String text, RegoSyntax syntax) {
     List<RegoError> out = new ArrayList<>();
-    for (RegoError e : compile(Map.of(name, text), syntax)) {
+    for (RegoError e : compile(Map.of(name, text), syntax, Schemas.NONE)) {
       if (e.code().equals("rego_parse_error")) {
         out.add(e);
       }
@@ -81,8 +93,8 @@ public final class Checker {
     return out;
   }
 
-  private static List<RegoError> compile(Map<String, String> modules, RegoSyntax syntax) {
-    Rego.Builder b = Rego.compiler().syntax(syntax);
+  private static List<RegoError> compile(Map<String, String> modules, RegoSyntax syntax, Schemas schemas) {
+    Rego.Builder b = Rego.compiler().syntax(syntax).schemas(schemas);
     modules.forEach(b::module);
     try {
       b.compile();

@@ -8,6 +8,7 @@ import dev.tollgate.rego.RegoEvalException;
 import dev.tollgate.rego.RegoSyntax;
 import dev.tollgate.rego.RuleInfo;
 import dev.tollgate.rego.RuleOutline;
+import dev.tollgate.rego.Schemas;
 import dev.tollgate.rego.testing.CoverageReport.FileCoverage;
 import dev.tollgate.rego.testing.TestResult.Status;
 import dev.tollgate.rego.value.BooleanValue;
@@ -38,20 +39,29 @@ public final class TestRunner {
    * @param run runs only the tests whose fully qualified name ({@code data.pkg.test_x}) this
    *     pattern finds a match in; null for all
    * @param coverage whether to measure line coverage of the non-test modules
+   * @param schemas JSON schemas the modules are type checked against
    */
-  public record Options(RegoSyntax syntax, Pattern run, boolean coverage) {
-    public static final Options DEFAULT = new Options(RegoSyntax.V1, null, false);
+  public record Options(RegoSyntax syntax, Pattern run, boolean coverage, Schemas schemas) {
+    public static final Options DEFAULT = new Options(RegoSyntax.V1, null, false, Schemas.NONE);
+
+    public Options(RegoSyntax syntax, Pattern run, boolean coverage) {
+      this(syntax, run, coverage, Schemas.NONE);
+    }
 
     public Options withSyntax(RegoSyntax s) {
-      return new Options(s, run, coverage);
+      return new Options(s, run, coverage, schemas);
     }
 
     public Options withRun(Pattern p) {
-      return new Options(syntax, p, coverage);
+      return new Options(syntax, p, coverage, schemas);
     }
 
     public Options withCoverage(boolean c) {
-      return new Options(syntax, run, c);
+      return new Options(syntax, run, c, schemas);
+    }
+
+    public Options withSchemas(Schemas s) {
+      return new Options(syntax, run, coverage, s);
     }
   }
 
@@ -68,7 +78,7 @@ public final class TestRunner {
 
   /** Runs the tests of already loaded modules and data. */
   public static TestReport run(PolicyFiles files, Options options) {
-    Rego.Builder b = Rego.compiler().syntax(options.syntax()).data(files.data());
+    Rego.Builder b = Rego.compiler().syntax(options.syntax()).data(files.data()).schemas(options.schemas());
     files.modules().forEach(b::module);
     CompiledPolicy policy;
     try {

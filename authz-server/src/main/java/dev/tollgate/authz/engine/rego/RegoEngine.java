@@ -5,6 +5,7 @@ import dev.tollgate.authz.engine.EvalSettings;
 import dev.tollgate.authz.engine.LoadResult;
 import dev.tollgate.authz.engine.PolicyEngine;
 import dev.tollgate.authz.engine.PolicySource;
+import dev.tollgate.authz.input.InputSchema;
 import dev.tollgate.rego.EvalLimits;
 import dev.tollgate.rego.EvalOptions;
 import dev.tollgate.rego.Rego;
@@ -45,6 +46,9 @@ public final class RegoEngine implements PolicyEngine {
         }
         EvalLimits limits = limits(source.evaluation());
         Rego.Builder builder = Rego.compiler().data(data).limits(limits);
+        if (source.checkInputSchema()) {
+            builder.schemas(InputSchema.schemas());
+        }
         for (PolicySource.Module m : source.modules()) {
             builder.module(m.name(), m.text());
         }

@@ -28,7 +28,7 @@ class RegoEngineTest {
         return new PolicySource("t", "t", "envoy/authz/allow",
                 List.of(new PolicySource.Module("t/policy.rego", rego, false),
                         new PolicySource.Module("shared/lib.rego", "package shared.lib\n\ntwice(x) := x * 2\n", true)),
-                Optional.empty(), JSON.readTree(data), settings);
+                Optional.empty(), JSON.readTree(data), settings, false);
     }
 
     static CompiledPolicy load(String rego, String data) throws Exception {
