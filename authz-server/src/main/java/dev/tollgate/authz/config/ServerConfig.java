@@ -84,7 +84,7 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 throw new ConfigException(origin + ": cannot read (" + e.getMessage() + ")");
             }
         }
-        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts",
+        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts", "tenancy.trust_domains",
                 "rate_limits.redis", "tenants", "keys"));
         return from(t);
     }
@@ -122,7 +122,7 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 new IdentityPolicy(sources, t.bool("identity.trust_xfcc"),
                         new LinkedHashSet<>(t.strings("identity.trust_domains"))),
                 new TenantRouting(tenantSources, t.stringMap("tenancy.namespaces"), t.stringMap("tenancy.hosts"),
-                        t.optionalString("tenancy.default_tenant")),
+                        t.optionalString("tenancy.default_tenant"), t.stringMap("tenancy.trust_domains")),
                 new InputOptions(t.bool("input.parse_body"),
                         t.integer("input.max_parsed_body_bytes", 0, Integer.MAX_VALUE)),
                 t.integer("input.max_header_bytes", 1024, Integer.MAX_VALUE),

@@ -64,8 +64,8 @@ class ServerConfigTest {
         assertTrue(c.identity().trustDomains().contains("cluster.local"));
         assertEquals("bank-a", c.tenancy().namespaces().get("bank-a-prod"));
         assertEquals(Optional.of("bank-b"), c.tenancy().defaultTenant());
-        assertEquals(List.of(TenantRouting.Source.DESTINATION_PRINCIPAL, TenantRouting.Source.CONTEXT_EXTENSION,
-                TenantRouting.Source.HOST), c.tenancy().sources());
+        assertEquals(List.of(TenantRouting.Source.DESTINATION_PRINCIPAL, TenantRouting.Source.DESTINATION_TRUST_DOMAIN,
+                TenantRouting.Source.CONTEXT_EXTENSION, TenantRouting.Source.HOST), c.tenancy().sources());
     }
 
     static Stream<Arguments> badFiles() {
