@@ -10,7 +10,10 @@ import dev.tollgate.authz.engine.rego.RegoEngine;
 import dev.tollgate.authz.engine.wasm.WasmEngine;
 import dev.tollgate.authz.identity.IdentityPolicy;
 import dev.tollgate.authz.identity.IdentitySource;
+import com.nimbusds.jose.jwk.ECKey;
+import dev.tollgate.authz.identity.JwtSvidSettings;
 import dev.tollgate.authz.testsupport.Requests;
+import dev.tollgate.authz.testsupport.TestJwtSvids;
 import dev.tollgate.authz.testsupport.TestPki;
 import dev.tollgate.authz.testsupport.TestSvids;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
@@ -21,6 +24,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +46,8 @@ class ShippedPoliciesIdentitySourcesTest {
 
     static final TestSvids.Issued CLUSTER_CA = TestSvids.ca("cluster.local");
     static final TestSvids.Issued BANK_A_CA = TestSvids.ca("bank-a");
+    static final ECKey CLUSTER_JWT = TestJwtSvids.authority("cluster-jwt-1");
+    static final ECKey BANK_A_JWT = TestJwtSvids.authority("bank-a-jwt-1");
 
     static Stream<Arguments> cases() {
         String k8sDest = "spiffe://cluster.local/ns/bank-b/sa/transaction-ms";
@@ -61,21 +68,32 @@ class ShippedPoliciesIdentitySourcesTest {
     @MethodSource("cases")
     void everyIdentitySourceReachesThePolicy(IdentitySource source, String caller, String destination, String reason)
             throws Exception {
+        IdentityPolicy policy = new IdentityPolicy(List.of(source), source == IdentitySource.XFCC, Set.of());
+        if (source == IdentitySource.JWT_SVID) {
+            // Not the default authorization header: the shipped policies read end-user tokens there.
+            policy = policy.withTrustBundles(Map.of(
+                    "cluster.local", TestSvids.write(dir.resolve("cluster.json"), TestJwtSvids.bundle(CLUSTER_CA, CLUSTER_JWT)),
+                    "bank-a", TestSvids.write(dir.resolve("bank-a.json"), TestJwtSvids.bundle(BANK_A_CA, BANK_A_JWT))),
+                    true).withJwtSvid(new JwtSvidSettings("x-jwt-svid", Set.of("tollgate"), JwtSvidSettings.SPEC_ALGORITHMS));
+        }
         ServerConfig config = ServerConfig.defaults().withPoliciesDir(ShippedPoliciesTest.repoRoot().resolve("policies"))
-                .withIdentity(new IdentityPolicy(List.of(source), source == IdentitySource.XFCC, Set.of()));
+                .withIdentity(policy);
         TestSvids.Issued svid = TestSvids.leaf(caller.startsWith("spiffe://bank-a/") ? BANK_A_CA : CLUSTER_CA,
                 TestSvids.LeafSpec.svid(caller));
         var http = Requests.http("POST", "/transfer");
-        CheckRequest.Builder request = Requests.check(null, destination, http);
+        CheckRequest.Builder request = Requests.check(null, destination, null);
         switch (source) {
             case PRINCIPAL -> request.getAttributesBuilder().getSourceBuilder().setPrincipal(caller);
             case CERTIFICATE -> request.getAttributesBuilder().getSourceBuilder().setCertificate(svid.urlEncodedPem());
-            case XFCC -> request.getAttributesBuilder().getRequestBuilder().getHttpBuilder()
-                    .putHeaders("x-forwarded-client-cert", "By=spiffe://cluster.local/ns/bank-b/sa/transaction-ms;URI="
+            case XFCC -> http.putHeaders("x-forwarded-client-cert", "By=spiffe://cluster.local/ns/bank-b/sa/transaction-ms;URI="
                             + caller);
+            case JWT_SVID -> http.putHeaders("x-jwt-svid", TestJwtSvids.token(
+                    caller.startsWith("spiffe://bank-a/") ? BANK_A_JWT : CLUSTER_JWT, caller, List.of("tollgate"),
+                    Instant.now().plusSeconds(300)));
             default -> {
             }
         }
+        request.getAttributesBuilder().getRequestBuilder().setHttp(http);
         CheckResponse r = source == IdentitySource.PEER_CERTIFICATE
                 ? overMtls(config, svid, request.build())
                 : inProcess(config, request.build());
@@ -84,6 +102,7 @@ class ShippedPoliciesIdentitySourcesTest {
         var identity = r.getDynamicMetadata().getFieldsMap().get("identity").getStructValue().getFieldsMap();
         assertEquals(caller, identity.get("spiffe_id").getStringValue(), r.toString());
         assertEquals(source.wireName(), identity.get("source").getStringValue());
+        assertEquals(source == IdentitySource.JWT_SVID, identity.get("verified").getBoolValue());
         if (reason == null) {
             assertTrue(r.hasOkResponse(), r.toString());
             assertEquals(List.of(caller), ShippedPoliciesTest.headers(r.getOkResponse().getHeadersList(),
