@@ -150,6 +150,16 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
             bundles.put(td, Path.of(file));
         });
         boolean requireVerified = t.bool("identity.require_verified");
+        Optional<String> socket = t.optionalString("identity.workload_api.socket")
+                .or(() -> Optional.ofNullable(System.getenv("SPIFFE_ENDPOINT_SOCKET")).filter(s -> !s.isBlank()));
+        if (socket.isPresent() && !bundles.isEmpty()) {
+            throw new ConfigException(t.originOf("identity.trust_bundles") + ": 'identity.trust_bundles' and the Workload"
+                    + " API (identity.workload_api.socket or SPIFFE_ENDPOINT_SOCKET) both supply bundles; use one");
+        }
+        if (socket.isPresent() && t.optionalString("grpc.tls.cert_file").isPresent()) {
+            throw new ConfigException(t.originOf("grpc.tls.cert_file") + ": 'grpc.tls.cert_file' and the Workload API"
+                    + " both supply the gRPC listener's certificate; use one");
+        }
         JwtSvidSettings jwt;
         try {
             jwt = new JwtSvidSettings(t.string("identity.jwt_svid.header"),
@@ -159,9 +169,9 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
             throw new ConfigException(t.originOf("identity.jwt_svid.algorithms") + ": key 'identity.jwt_svid.algorithms': "
                     + e.getMessage());
         }
-        if (requireVerified && bundles.isEmpty()) {
+        if (requireVerified && bundles.isEmpty() && socket.isEmpty()) {
             throw new ConfigException(t.originOf("identity.require_verified") + ": 'identity.require_verified' needs"
-                    + " 'identity.trust_bundles' to verify against");
+                    + " 'identity.trust_bundles' or the Workload API to verify against");
         }
         if (sources.contains(IdentitySource.JWT_SVID)) {
             if (jwt.audiences().isEmpty()) {
@@ -179,7 +189,8 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
         }
         return new IdentityPolicy(sources, t.bool("identity.trust_xfcc"),
                 new LinkedHashSet<>(t.strings("identity.trust_domains")), bundles,
-                Duration.ofMillis(t.integer("identity.trust_bundle_poll_ms", 100, 3_600_000)), requireVerified, jwt);
+                Duration.ofMillis(t.integer("identity.trust_bundle_poll_ms", 100, 3_600_000)), requireVerified, jwt,
+                socket);
     }
 
     private static Optional<RedisSettings> redis(ConfigTree t) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,10 +15,11 @@ import java.util.Set;
  * @param trustBundles   trust domain → PEM CA bundle or SPIFFE bundle (JWKS) file
  * @param bundlePoll     how often bundle files are checked for changes
  * @param requireVerified refuse identities Tollgate did not verify itself
+ * @param workloadApiSocket the SPIFFE Workload API ({@code unix:/path}): Tollgate's own SVID and the bundles
  */
 public record IdentityPolicy(List<IdentitySource> sources, boolean trustXfcc, Set<String> trustDomains,
                              Map<String, Path> trustBundles, Duration bundlePoll, boolean requireVerified,
-                             JwtSvidSettings jwtSvid) {
+                             JwtSvidSettings jwtSvid, Optional<String> workloadApiSocket) {
     public IdentityPolicy {
         sources = List.copyOf(sources);
         trustDomains = Set.copyOf(trustDomains);
@@ -25,14 +27,21 @@ public record IdentityPolicy(List<IdentitySource> sources, boolean trustXfcc, Se
     }
 
     public IdentityPolicy(List<IdentitySource> sources, boolean trustXfcc, Set<String> trustDomains) {
-        this(sources, trustXfcc, trustDomains, Map.of(), Duration.ofSeconds(5), false, JwtSvidSettings.DEFAULTS);
+        this(sources, trustXfcc, trustDomains, Map.of(), Duration.ofSeconds(5), false, JwtSvidSettings.DEFAULTS,
+                Optional.empty());
     }
 
     public IdentityPolicy withTrustBundles(Map<String, Path> bundles, boolean require) {
-        return new IdentityPolicy(sources, trustXfcc, trustDomains, bundles, bundlePoll, require, jwtSvid);
+        return new IdentityPolicy(sources, trustXfcc, trustDomains, bundles, bundlePoll, require, jwtSvid,
+                workloadApiSocket);
     }
 
     public IdentityPolicy withJwtSvid(JwtSvidSettings settings) {
-        return new IdentityPolicy(sources, trustXfcc, trustDomains, trustBundles, bundlePoll, requireVerified, settings);
+        return new IdentityPolicy(sources, trustXfcc, trustDomains, trustBundles, bundlePoll, requireVerified, settings,
+                workloadApiSocket);
+    }
+
+    public IdentityPolicy withWorkloadApi(Optional<String> socket, boolean require) {
+        return new IdentityPolicy(sources, trustXfcc, trustDomains, trustBundles, bundlePoll, require, jwtSvid, socket);
     }
 }

@@ -6,6 +6,8 @@ import dev.tollgate.authz.decision.Reason;
 import dev.tollgate.authz.engine.Engines;
 import dev.tollgate.authz.identity.IdentityResolver;
 import dev.tollgate.authz.identity.TrustBundles;
+import dev.tollgate.authz.identity.WorkloadApi;
+import java.time.InstantSource;
 import dev.tollgate.authz.policy.BundleTenant;
 import dev.tollgate.authz.policy.PolicyLifecycle;
 import dev.tollgate.authz.policy.ReloadStats;
@@ -56,6 +58,8 @@ public final class Tollgate implements AutoCloseable {
     private final PolicyLifecycle lifecycle;
     private final HealthStatusManager health = new HealthStatusManager();
     private final IdentityResolver identityResolver;
+    private final Optional<WorkloadApi> workloadApi;
+    private static final java.time.Duration WORKLOAD_API_WAIT = java.time.Duration.ofSeconds(30);
 
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages) {
         this(config, engines, stages, Ticker.systemTicker());
@@ -69,7 +73,15 @@ public final class Tollgate implements AutoCloseable {
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages, Ticker ticker) {
         this.config = config;
         // First: a trust bundle that cannot be read stops startup before anything else is opened.
-        this.identityResolver = new IdentityResolver(config.identity());
+        if (config.identity().workloadApiSocket().isPresent()) {
+            TrustBundles fromWorkloadApi = TrustBundles.none();
+            this.workloadApi = Optional.of(WorkloadApi.connect(config.identity().workloadApiSocket().get(),
+                    fromWorkloadApi, WORKLOAD_API_WAIT));
+            this.identityResolver = new IdentityResolver(config.identity(), fromWorkloadApi, InstantSource.system());
+        } else {
+            this.workloadApi = Optional.empty();
+            this.identityResolver = new IdentityResolver(config.identity());
+        }
         TenantLoader loader = new TenantLoader(engines);
         List<String> expected = new ArrayList<>(TenantLoader.tenantNames(config.policiesDir()));
         for (BundleTenant b : config.bundleTenants()) {
@@ -105,7 +117,8 @@ public final class Tollgate implements AutoCloseable {
                 .register(decisionLog)
                 .register(ProcessMetrics.fromManifest())
                 .register(this::reloadMetrics)
-                .register(this::trustBundleMetrics);
+                .register(this::trustBundleMetrics)
+                .register(this::workloadApiMetrics);
         this.lifecycle = new PolicyLifecycle(config.policiesDir(), loader, registry, config.reload(),
                 config.bundleTenants(), this::updateHealth, new RateLimitActivation(), Clock.systemUTC());
         setHealth(ServingStatus.NOT_SERVING);
@@ -125,6 +138,22 @@ public final class Tollgate implements AutoCloseable {
     /** The trust bundles identities are verified against. */
     public TrustBundles trustBundles() {
         return identityResolver.bundles();
+    }
+
+    /** The Workload API connection, when {@code identity.workload_api.socket} is set. */
+    public Optional<WorkloadApi> workloadApi() {
+        return workloadApi;
+    }
+
+    private void workloadApiMetrics(MetricWriter out) {
+        if (workloadApi.isEmpty()) {
+            return;
+        }
+        WorkloadApi.Status s = workloadApi.get().status();
+        out.single("tollgate_workload_api_svid_rotations_total", MetricWriter.Type.COUNTER,
+                "X.509-SVID updates from the Workload API after the first.", s.rotations());
+        out.single("tollgate_workload_api_svid_expiry_timestamp_seconds", MetricWriter.Type.GAUGE,
+                "When the current X.509-SVID of the gRPC listener expires (Unix time).", s.expires().getEpochSecond());
     }
 
     private void trustBundleMetrics(MetricWriter out) {
@@ -236,6 +265,7 @@ public final class Tollgate implements AutoCloseable {
     public void close() {
         lifecycle.close();
         identityResolver.bundles().close();
+        workloadApi.ifPresent(WorkloadApi::close);
         for (Tenant t : registry.tenants()) {
             t.policy().ifPresent(p -> p.close());
         }
