@@ -249,6 +249,10 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
 
     public ServerConfig withTls(Tls newTls) {
         checkTls(newTls, "command line");
+        if (newTls.enabled() && identity.workloadApiSocket().isPresent()) {
+            throw new ConfigException("command line: --tls-cert and the Workload API (identity.workload_api.socket or"
+                    + " SPIFFE_ENDPOINT_SOCKET) both supply the gRPC listener's certificate; use one");
+        }
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, newTls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
                 redis, decisionLog, reload, bundleTenants);

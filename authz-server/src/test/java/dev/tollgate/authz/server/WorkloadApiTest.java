@@ -29,7 +29,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.stub.StreamObserver;
@@ -71,7 +73,7 @@ class WorkloadApiTest {
                 Metadata.Key.of("workload.spiffe.io", Metadata.ASCII_STRING_MARSHALLER);
         private final List<StreamObserver<Workload.X509SVIDResponse>> watchers = new CopyOnWriteArrayList<>();
         private volatile Workload.X509SVIDResponse current;
-        private final EpollEventLoopGroup group = new EpollEventLoopGroup(2);
+        private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         private final Server server;
 
         FakeWorkloadApi(Path socket, Workload.X509SVIDResponse first) throws Exception {
