@@ -178,9 +178,9 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 throw new ConfigException(t.originOf("identity.sources") + ": the jwt_svid identity source"
                         + " needs 'identity.jwt_svid.audiences'");
             }
-            if (bundles.isEmpty()) {
+            if (bundles.isEmpty() && socket.isEmpty()) {
                 throw new ConfigException(t.originOf("identity.sources") + ": the jwt_svid identity source needs"
-                        + " 'identity.trust_bundles' holding JWT authorities");
+                        + " 'identity.trust_bundles' or the Workload API for JWT authorities");
             }
             if (jwt.algorithms().isEmpty()) {
                 throw new ConfigException(t.originOf("identity.jwt_svid.algorithms")

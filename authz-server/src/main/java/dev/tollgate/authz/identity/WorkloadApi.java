@@ -1,5 +1,11 @@
 package dev.tollgate.authz.identity;
 
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import io.spiffe.bundle.jwtbundle.JwtBundle;
+import io.spiffe.bundle.jwtbundle.JwtBundleSet;
 import io.spiffe.bundle.x509bundle.X509Bundle;
 import io.spiffe.exception.SocketEndpointAddressException;
 import io.spiffe.svid.x509svid.X509Svid;
@@ -11,15 +17,20 @@ import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +39,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Tollgate's own X.509-SVID and the trust bundles, from the SPIFFE Workload API (java-spiffe):
+ * Tollgate's own X.509-SVID and the trust bundles (X.509 and JWT authorities), from the SPIFFE
+ * Workload API (java-spiffe):
  * watched for as long as the server runs, so rotations take effect without a restart. The key
  * manager hands every new TLS handshake the current SVID (connections already open keep theirs);
  * the trust manager checks client certificates as X.509-SVIDs against the current bundles, which
@@ -52,6 +64,9 @@ public final class WorkloadApi implements AutoCloseable {
     private final AtomicLong updates = new AtomicLong();
     private volatile Current current;
     private volatile String lastError;
+    // The latest of each stream; every update rebuilds the bundles from both.
+    private Map<String, List<X509Certificate>> x509Authorities = Map.of();
+    private Map<String, Map<String, JWK>> jwtAuthorities = Map.of();
 
     private WorkloadApi(String socket, TrustBundles bundles, WorkloadApiClient client) {
         this.socket = socket;
@@ -74,6 +89,7 @@ public final class WorkloadApi implements AutoCloseable {
         }
         WorkloadApi api = new WorkloadApi(socket, bundles, client);
         client.watchX509Context(api.new ContextWatcher());
+        client.watchJwtBundles(api.new JwtBundleWatcher());
         try {
             if (!api.first.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                 api.close();
@@ -92,18 +108,17 @@ public final class WorkloadApi implements AutoCloseable {
         @Override
         public void onUpdate(X509Context context) {
             X509Svid svid = context.getDefaultSvid();
-            Map<String, TrustBundle> next = new LinkedHashMap<>();
+            Map<String, List<X509Certificate>> cas = new LinkedHashMap<>();
             for (Map.Entry<io.spiffe.spiffeid.TrustDomain, X509Bundle> e
                     : context.getX509BundleSet().getBundles().entrySet()) {
-                String td = e.getKey().getName();
-                next.put(td, TrustBundle.of(td, new ArrayList<>(e.getValue().getX509Authorities()), Map.of()));
+                cas.put(e.getKey().getName(), new ArrayList<>(e.getValue().getX509Authorities()));
             }
-            bundles.replaceAll(next);
+            Set<String> domains = publish(cas, null);
             current = new Current(svid, svid.getLeaf().getNotAfter().toInstant());
             lastError = null;
             long n = updates.incrementAndGet();
             LOG.log(Level.INFO, (n == 1 ? "Workload API: X.509-SVID " : "Workload API: rotated to X.509-SVID ")
-                    + svid.getSpiffeId() + " valid until " + current.expires() + ", bundles for " + next.keySet());
+                    + svid.getSpiffeId() + " valid until " + current.expires() + ", bundles for " + domains);
             first.countDown();
         }
 
@@ -113,6 +128,63 @@ public final class WorkloadApi implements AutoCloseable {
             LOG.log(Level.WARNING, "Workload API " + socket + ": " + error.getMessage()
                     + (current == null ? "" : "; the current SVID and bundles stay in service"));
         }
+    }
+
+    private final class JwtBundleWatcher implements Watcher<JwtBundleSet> {
+        @Override
+        public void onUpdate(JwtBundleSet set) {
+            Map<String, Map<String, JWK>> keys = new LinkedHashMap<>();
+            for (Map.Entry<io.spiffe.spiffeid.TrustDomain, JwtBundle> e : set.getBundles().entrySet()) {
+                Map<String, JWK> byKid = new LinkedHashMap<>();
+                e.getValue().getJwtAuthorities().forEach((kid, key) -> {
+                    JWK jwk = jwk(kid, key);
+                    if (jwk != null) {
+                        byKid.put(kid, jwk);
+                    } else {
+                        LOG.log(Level.WARNING, "Workload API: JWT authority " + kid + " of " + e.getKey().getName()
+                                + " is neither an EC nor an RSA key; ignored");
+                    }
+                });
+                keys.put(e.getKey().getName(), byKid);
+            }
+            LOG.log(Level.INFO, "Workload API: JWT bundles for " + publish(null, keys));
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            LOG.log(Level.WARNING, "Workload API " + socket + " (JWT bundles): " + error.getMessage()
+                    + "; the current JWT authorities stay in service");
+        }
+    }
+
+    /** Swaps in new bundles made from the latest X.509 and JWT authorities (null: unchanged). */
+    private synchronized Set<String> publish(Map<String, List<X509Certificate>> cas, Map<String, Map<String, JWK>> jwt) {
+        if (cas != null) {
+            x509Authorities = cas;
+        }
+        if (jwt != null) {
+            jwtAuthorities = jwt;
+        }
+        Set<String> domains = new LinkedHashSet<>(x509Authorities.keySet());
+        domains.addAll(jwtAuthorities.keySet());
+        Map<String, TrustBundle> next = new LinkedHashMap<>();
+        for (String td : domains) {
+            next.put(td, TrustBundle.of(td, x509Authorities.getOrDefault(td, List.of()),
+                    jwtAuthorities.getOrDefault(td, Map.of())));
+        }
+        bundles.replaceAll(next);
+        return domains;
+    }
+
+    private static JWK jwk(String kid, PublicKey key) {
+        if (key instanceof ECPublicKey ec) {
+            Curve curve = Curve.forECParameterSpec(ec.getParams());
+            return curve == null ? null : new ECKey.Builder(curve, ec).keyID(kid).build();
+        }
+        if (key instanceof RSAPublicKey rsa) {
+            return new RSAKey.Builder(rsa).keyID(kid).build();
+        }
+        return null;
     }
 
     public Status status() {

@@ -11,7 +11,12 @@ import dev.tollgate.authz.engine.Engines;
 import dev.tollgate.authz.engine.rego.RegoEngine;
 import dev.tollgate.authz.engine.wasm.WasmEngine;
 import dev.tollgate.authz.testsupport.Await;
+import com.nimbusds.jose.jwk.ECKey;
+import dev.tollgate.authz.identity.IdentityPolicy;
+import dev.tollgate.authz.identity.IdentitySource;
+import dev.tollgate.authz.identity.JwtSvidSettings;
 import dev.tollgate.authz.testsupport.Requests;
+import dev.tollgate.authz.testsupport.TestJwtSvids;
 import dev.tollgate.authz.testsupport.TestSvids;
 import dev.tollgate.authz.testsupport.TestSvids.LeafSpec;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
@@ -48,6 +53,8 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,7 +79,9 @@ class WorkloadApiTest {
         private static final Metadata.Key<String> SECURITY_HEADER =
                 Metadata.Key.of("workload.spiffe.io", Metadata.ASCII_STRING_MARSHALLER);
         private final List<StreamObserver<Workload.X509SVIDResponse>> watchers = new CopyOnWriteArrayList<>();
+        private final List<StreamObserver<Workload.JWTBundlesResponse>> jwtWatchers = new CopyOnWriteArrayList<>();
         private volatile Workload.X509SVIDResponse current;
+        private volatile Workload.JWTBundlesResponse currentJwt = Workload.JWTBundlesResponse.getDefaultInstance();
         private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         private final Server server;
 
@@ -103,6 +112,20 @@ class WorkloadApiTest {
                                   StreamObserver<Workload.X509SVIDResponse> observer) {
             watchers.add(observer);
             observer.onNext(current);
+        }
+
+        @Override
+        public void fetchJWTBundles(Workload.JWTBundlesRequest request,
+                                    StreamObserver<Workload.JWTBundlesResponse> observer) {
+            jwtWatchers.add(observer);
+            observer.onNext(currentJwt);
+        }
+
+        void rotateJwt(Workload.JWTBundlesResponse next) {
+            currentJwt = next;
+            for (StreamObserver<Workload.JWTBundlesResponse> w : jwtWatchers) {
+                w.onNext(next);
+            }
         }
 
         void rotate(Workload.X509SVIDResponse next) {
@@ -288,6 +311,68 @@ class WorkloadApiTest {
                 server.shutdown();
             }
         }
+    }
+
+    static Workload.JWTBundlesResponse jwtBundles(String trustDomain, ECKey... keys) {
+        return Workload.JWTBundlesResponse.newBuilder().putBundles("spiffe://" + trustDomain,
+                ByteString.copyFromUtf8(TestJwtSvids.bundle(null, keys))).build();
+    }
+
+    @Test
+    void jwtAuthoritiesComeFromTheWorkloadApiToo() throws Exception {
+        TestSvids.Issued bankA = TestSvids.ca("bank-a");
+        TestSvids.Issued own = TestSvids.leaf(bankA, LeafSpec.svid("spiffe://bank-a/tollgate"));
+        TestSvids.Issued apiMs = TestSvids.leaf(bankA, LeafSpec.svid("spiffe://bank-a/api-ms"));
+        ECKey firstKey = TestJwtSvids.authority("bank-a-jwt-1");
+        ECKey nextKey = TestJwtSvids.authority("bank-a-jwt-2");
+        Path socket = Files.createTempDirectory(Path.of("/tmp"), "wl").resolve("agent.sock");
+        try (FakeWorkloadApi agent = new FakeWorkloadApi(socket, context(own, bankA))) {
+            agent.rotateJwt(jwtBundles("bank-a", firstKey));
+            ServerConfig base = ServerConfig.defaults()
+                    .withPoliciesDir(ShippedPoliciesTest.repoRoot().resolve("policies"))
+                    .withGrpc(new ServerConfig.Listener("127.0.0.1", 0))
+                    .withAdmin(new ServerConfig.Listener("127.0.0.1", 0));
+            ServerConfig config = base.withIdentity(new IdentityPolicy(List.of(IdentitySource.JWT_SVID), false, Set.of())
+                    .withJwtSvid(new JwtSvidSettings("x-jwt-svid", Set.of("tollgate"), JwtSvidSettings.SPEC_ALGORITHMS))
+                    .withWorkloadApi(Optional.of("unix:" + socket), true));
+            TollgateServer server = TollgateServer.start(config, Engines.of(new RegoEngine(),
+                    new WasmEngine(1, Duration.ofSeconds(5))), List.of());
+            ManagedChannel channel = channel(server, apiMs, new RecordingTrust(bankA.certificate()));
+            try {
+                Await.await(() -> !server.tollgate().trustBundles().current().get("bank-a").orElseThrow()
+                        .jwtAuthorities().isEmpty(), "JWT authorities from the Workload API");
+                String first = TestJwtSvids.token(firstKey, "spiffe://bank-a/api-ms", List.of("tollgate"),
+                        Instant.now().plusSeconds(300));
+                String next = TestJwtSvids.token(nextKey, "spiffe://bank-a/api-ms", List.of("tollgate"),
+                        Instant.now().plusSeconds(300));
+                CheckResponse r = transferWithToken(channel, first);
+                assertTrue(r.hasOkResponse(), r.toString());
+                assertEquals("jwt_svid", r.getDynamicMetadata().getFieldsMap().get("identity").getStructValue()
+                        .getFieldsMap().get("source").getStringValue());
+                assertEquals("identity_invalid", transferWithToken(channel, next).getDynamicMetadata().getFieldsMap()
+                        .get("reason").getStringValue());
+
+                agent.rotateJwt(jwtBundles("bank-a", nextKey));
+                Await.await(() -> server.tollgate().trustBundles().current().get("bank-a").orElseThrow()
+                        .jwtAuthorities().containsKey("bank-a-jwt-2"), "the JWT bundle rotation");
+                assertTrue(transferWithToken(channel, next).hasOkResponse());
+                CheckResponse retired = transferWithToken(channel, first);
+                assertTrue(retired.getDeniedResponse().getBody().contains("kid 'bank-a-jwt-1' is not a JWT authority"),
+                        retired.toString());
+                // the X.509 side is untouched by the JWT bundle update
+                assertEquals(List.of(bankA.certificate()), server.tollgate().trustBundles().current().get("bank-a")
+                        .orElseThrow().x509Authorities());
+            } finally {
+                channel.shutdownNow();
+                server.shutdown();
+            }
+        }
+    }
+
+    private static CheckResponse transferWithToken(ManagedChannel channel, String token) {
+        CheckRequest request = Requests.check(null, "spiffe://bank-b/trans-ms",
+                Requests.http("POST", "/transfer").putHeaders("x-jwt-svid", token)).build();
+        return AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS).check(request);
     }
 
     @Test
