@@ -44,7 +44,7 @@ test_bank_b_has_no_grant_here if {
 }
 
 test_a_grant_in_data_opens_the_route if {
-	grants := [{"caller": fixtures.spiffe("bank-b", "api-ms"), "service": "ledger-ms", "methods": ["GET"], "path": "/ledger/**"}]
+	grants := [{"caller": "bank-b/api-ms", "service": "ledger-ms", "methods": ["GET"], "path": "/ledger/**"}]
 	check := fixtures.http_check(fixtures.spiffe("bank-b", "api-ms"), ledger, "GET", "/ledger/x")
 	authz.allow with input as check with data.access.grants as grants
 }
@@ -71,4 +71,41 @@ test_probes_need_no_identity if {
 	r := authz.result with input as check
 	r.allowed
 	r.headers["x-tollgate-caller"] == ""
+}
+
+# The same workloads named in bank-a's own trust domain decide the same way.
+test_bank_trust_domain_ids_decide_like_kubernetes_ids if {
+	bank_api := fixtures.bank_spiffe("bank-a", "api-ms")
+	check := fixtures.with_token(fixtures.http_check(bank_api, fixtures.bank_spiffe("bank-a", "trans-ms"), "POST", "/transfer"), fixtures.user_token("bank-a", {}))
+	authz.allow with input as check
+	authz.allow with input as fixtures.http_check(fixtures.bank_spiffe("bank-a", "audit-ms"), ledger, "GET", "/ledger/x")
+	fixtures.denied(fixtures.http_check(fixtures.bank_spiffe("bank-a", "audit-ms"), ledger, "POST", "/ledger/entries"), "caller_not_allowed", 403)
+}
+
+test_mixed_shapes_meet_in_one_name if {
+	authz.allow with input as fixtures.http_check(fixtures.bank_spiffe("bank-a", "trans-ms"), ledger, "POST", "/ledger/entries")
+	authz.allow with input as fixtures.http_check(transactions, fixtures.bank_spiffe("bank-a", "ledger-ms"), "POST", "/ledger/entries")
+}
+
+test_a_caller_flagged_federated_is_never_bank_a_itself if {
+	check := fixtures.federated(fixtures.http_check(audit, ledger, "GET", "/ledger/x"), true)
+	fixtures.denied(check, "cross_tenant_not_granted", 403)
+	authz.allow with input as fixtures.federated(fixtures.http_check(audit, ledger, "GET", "/ledger/x"), false)
+}
+
+test_bank_b_trust_domain_is_not_accepted_here if {
+	check := fixtures.http_check(fixtures.bank_spiffe("bank-b", "api-ms"), transactions, "POST", "/transfer")
+	fixtures.denied(check, "unknown_trust_domain", 403)
+}
+
+test_the_policy_decides_on_input_identity_not_the_principal if {
+	check := fixtures.http_check(audit, ledger, "GET", "/ledger/x")
+	fixtures.denied(json.remove(check, ["identity"]), "unauthenticated", 401)
+	authz.allow with input as json.remove(check, ["attributes/source/principal"])
+}
+
+test_kubernetes_shape_outside_the_mesh_trust_domain_is_not_bank_a if {
+	# spiffe://bank-b/ns/bank-a/sa/audit-ms belongs to bank-b's trust domain, not to namespace bank-a.
+	check := fixtures.http_check("spiffe://bank-b/ns/bank-a/sa/audit-ms", ledger, "GET", "/ledger/x")
+	fixtures.denied(check, "unknown_trust_domain", 403)
 }

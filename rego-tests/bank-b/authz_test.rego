@@ -103,7 +103,7 @@ test_unknown_service_is_denied if {
 }
 
 test_tcp_checks_without_http_are_denied if {
-	check := {"attributes": {"source": {"principal": api}, "destination": {"principal": transactions}}}
+	check := {"attributes": {"source": {"principal": api}, "destination": {"principal": transactions}}, "identity": fixtures.identity(api)}
 	fixtures.denied(check, "caller_not_allowed", 403)
 }
 
@@ -132,4 +132,54 @@ test_probes_need_no_identity if {
 	r := authz.result with input as check
 	r.allowed
 	r.headers["x-tollgate-caller"] == ""
+}
+
+# The reference architecture's rule: only spiffe://bank-a/api-ms may call /transfer on
+# spiffe://bank-b/trans-ms; bank-b decides the same for either ID shape.
+bank_a_api_own := fixtures.bank_spiffe("bank-a", "api-ms")
+
+trans := fixtures.bank_spiffe("bank-b", "trans-ms")
+
+test_bank_a_api_in_its_own_trust_domain_may_transfer if {
+	authz.allow with input as fixtures.federated(fixtures.http_check(bank_a_api_own, trans, "POST", "/transfer"), true)
+	authz.allow with input as fixtures.http_check(bank_a_api_own, trans, "POST", "/transfer")
+	authz.allow with input as fixtures.http_check(bank_a_api_own, transactions, "POST", "/transfer")
+	authz.allow with input as fixtures.http_check(bank_a_api, trans, "POST", "/transfer")
+	authz.result.headers["x-tollgate-caller"] == bank_a_api_own with input as fixtures.http_check(bank_a_api_own, trans, "POST", "/transfer")
+}
+
+test_other_bank_a_workloads_are_denied_in_either_shape if {
+	every caller in [fixtures.bank_spiffe("bank-a", "audit-ms"), fixtures.spiffe("bank-a", "audit-ms"), fixtures.bank_spiffe("bank-a", "trans-ms")] {
+		fixtures.denied(fixtures.http_check(caller, trans, "POST", "/transfer"), "cross_tenant_not_granted", 403)
+	}
+}
+
+test_other_routes_are_denied_in_either_shape if {
+	every caller in [bank_a_api_own, bank_a_api] {
+		fixtures.denied(fixtures.http_check(caller, trans, "GET", "/transactions/1"), "cross_tenant_not_granted", 403)
+		fixtures.denied(fixtures.http_check(caller, trans, "POST", "/transfer/extra"), "cross_tenant_not_granted", 403)
+	}
+}
+
+test_unknown_trust_domains_are_denied if {
+	every caller in [fixtures.bank_spiffe("bank-z", "api-ms"), "spiffe://bank-z/ns/bank-a/sa/api-ms"] {
+		fixtures.denied(fixtures.http_check(caller, trans, "POST", "/transfer"), "unknown_trust_domain", 403)
+	}
+}
+
+test_bank_b_own_workloads_in_its_trust_domain if {
+	check := fixtures.with_token(fixtures.http_check(fixtures.bank_spiffe("bank-b", "api-ms"), trans, "POST", "/transfer"), fixtures.user_token("bank-b", {}))
+	authz.allow with input as check
+	fixtures.denied(fixtures.http_check(fixtures.bank_spiffe("bank-b", "api-ms"), trans, "POST", "/transfer"), "end_user_token_required", 401)
+	authz.allow with input as fixtures.http_check(fixtures.bank_spiffe("bank-b", "statement-ms"), trans, "GET", "/transactions/1")
+}
+
+test_a_bank_a_id_cannot_pose_as_bank_b if {
+	# bank-a's trust domain may mint any path; a bank-b-looking path in it is still bank-a's.
+	check := fixtures.http_check("spiffe://bank-a/ns/bank-b/sa/statement-ms", trans, "GET", "/transactions/1")
+	fixtures.denied(check, "cross_tenant_not_granted", 403)
+}
+
+test_unknown_workload_in_the_own_trust_domain if {
+	fixtures.denied(fixtures.http_check(bank_a_api_own, fixtures.bank_spiffe("bank-b", "shadow-ms"), "POST", "/transfer"), "unknown_service", 403)
 }

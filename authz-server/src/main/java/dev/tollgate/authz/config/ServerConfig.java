@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tollgate.authz.decision.ResponseHeaders;
 import dev.tollgate.authz.identity.IdentityPolicy;
 import dev.tollgate.authz.identity.IdentitySource;
+import dev.tollgate.authz.identity.JwtSvidSettings;
+import dev.tollgate.authz.identity.SpiffeId;
 import dev.tollgate.authz.input.InputOptions;
 import dev.tollgate.authz.ratelimit.RateLimitConfigException;
 import dev.tollgate.authz.ratelimit.RedisSettings;
@@ -20,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -84,7 +88,7 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 throw new ConfigException(origin + ": cannot read (" + e.getMessage() + ")");
             }
         }
-        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts",
+        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts", "tenancy.trust_domains", "identity.trust_bundles",
                 "rate_limits.redis", "tenants", "keys"));
         return from(t);
     }
@@ -119,10 +123,9 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 tls,
                 new Listener(t.string("admin.address"), t.integer("admin.port", 0, 65535)),
                 Path.of(t.string("policies.dir")),
-                new IdentityPolicy(sources, t.bool("identity.trust_xfcc"),
-                        new LinkedHashSet<>(t.strings("identity.trust_domains"))),
+                identity(t, sources),
                 new TenantRouting(tenantSources, t.stringMap("tenancy.namespaces"), t.stringMap("tenancy.hosts"),
-                        t.optionalString("tenancy.default_tenant")),
+                        t.optionalString("tenancy.default_tenant"), t.stringMap("tenancy.trust_domains")),
                 new InputOptions(t.bool("input.parse_body"),
                         t.integer("input.max_parsed_body_bytes", 0, Integer.MAX_VALUE)),
                 t.integer("input.max_header_bytes", 1024, Integer.MAX_VALUE),
@@ -133,6 +136,61 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 new ReloadOptions(t.bool("policies.watch"), Duration.ofMillis(t.integer("policies.debounce_ms", 0, 600_000)),
                         Duration.ofMillis(t.integer("policies.poll_interval_ms", 100, 3_600_000))),
                 BundleTenantsConfig.parse(t.node("tenants"), t.originOf("tenants"), t.node("keys"), t.originOf("keys")));
+    }
+
+    private static IdentityPolicy identity(ConfigTree t, List<IdentitySource> sources) {
+        Map<String, Path> bundles = new LinkedHashMap<>();
+        t.stringMap("identity.trust_bundles").forEach((td, file) -> {
+            try {
+                SpiffeId.parse("spiffe://" + td);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(t.originOf("identity.trust_bundles") + ": key 'identity.trust_bundles."
+                        + td + "' is not a trust domain: " + e.getMessage());
+            }
+            bundles.put(td, Path.of(file));
+        });
+        boolean requireVerified = t.bool("identity.require_verified");
+        Optional<String> socket = t.optionalString("identity.workload_api.socket")
+                .or(() -> Optional.ofNullable(System.getenv("SPIFFE_ENDPOINT_SOCKET")).filter(s -> !s.isBlank()));
+        if (socket.isPresent() && !bundles.isEmpty()) {
+            throw new ConfigException(t.originOf("identity.trust_bundles") + ": 'identity.trust_bundles' and the Workload"
+                    + " API (identity.workload_api.socket or SPIFFE_ENDPOINT_SOCKET) both supply bundles; use one");
+        }
+        if (socket.isPresent() && t.optionalString("grpc.tls.cert_file").isPresent()) {
+            throw new ConfigException(t.originOf("grpc.tls.cert_file") + ": 'grpc.tls.cert_file' and the Workload API"
+                    + " both supply the gRPC listener's certificate; use one");
+        }
+        JwtSvidSettings jwt;
+        try {
+            jwt = new JwtSvidSettings(t.string("identity.jwt_svid.header"),
+                    new LinkedHashSet<>(t.strings("identity.jwt_svid.audiences")),
+                    new LinkedHashSet<>(t.strings("identity.jwt_svid.algorithms")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(t.originOf("identity.jwt_svid.algorithms") + ": key 'identity.jwt_svid.algorithms': "
+                    + e.getMessage());
+        }
+        if (requireVerified && bundles.isEmpty() && socket.isEmpty()) {
+            throw new ConfigException(t.originOf("identity.require_verified") + ": 'identity.require_verified' needs"
+                    + " 'identity.trust_bundles' or the Workload API to verify against");
+        }
+        if (sources.contains(IdentitySource.JWT_SVID)) {
+            if (jwt.audiences().isEmpty()) {
+                throw new ConfigException(t.originOf("identity.sources") + ": the jwt_svid identity source"
+                        + " needs 'identity.jwt_svid.audiences'");
+            }
+            if (bundles.isEmpty() && socket.isEmpty()) {
+                throw new ConfigException(t.originOf("identity.sources") + ": the jwt_svid identity source needs"
+                        + " 'identity.trust_bundles' or the Workload API for JWT authorities");
+            }
+            if (jwt.algorithms().isEmpty()) {
+                throw new ConfigException(t.originOf("identity.jwt_svid.algorithms")
+                        + ": key 'identity.jwt_svid.algorithms' must name at least one algorithm");
+            }
+        }
+        return new IdentityPolicy(sources, t.bool("identity.trust_xfcc"),
+                new LinkedHashSet<>(t.strings("identity.trust_domains")), bundles,
+                Duration.ofMillis(t.integer("identity.trust_bundle_poll_ms", 100, 3_600_000)), requireVerified, jwt,
+                socket);
     }
 
     private static Optional<RedisSettings> redis(ConfigTree t) {
@@ -191,6 +249,10 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
 
     public ServerConfig withTls(Tls newTls) {
         checkTls(newTls, "command line");
+        if (newTls.enabled() && identity.workloadApiSocket().isPresent()) {
+            throw new ConfigException("command line: --tls-cert and the Workload API (identity.workload_api.socket or"
+                    + " SPIFFE_ENDPOINT_SOCKET) both supply the gRPC listener's certificate; use one");
+        }
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, newTls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
                 redis, decisionLog, reload, bundleTenants);

@@ -7,7 +7,8 @@ public enum IdentitySource {
     PRINCIPAL("principal"),
     CERTIFICATE("certificate"),
     XFCC("xfcc"),
-    PEER_CERTIFICATE("peer_certificate");
+    PEER_CERTIFICATE("peer_certificate"),
+    JWT_SVID("jwt_svid");
 
     private final String wireName;
 
@@ -27,6 +28,6 @@ public enum IdentitySource {
             }
         }
         throw new IllegalArgumentException("unknown identity source '" + name
-                + "' (expected principal, certificate, xfcc or peer_certificate)");
+                + "' (expected principal, certificate, xfcc, peer_certificate or jwt_svid)");
     }
 }

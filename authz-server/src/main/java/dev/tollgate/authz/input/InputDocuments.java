@@ -71,7 +71,7 @@ public final class InputDocuments {
 
     /** {@code input.identity} (read-only, shareable): also the identity in response dynamic metadata. */
     public static ObjectNode identityJson(CallerIdentity identity) {
-        return CompactObjectMap.frozen(6, o -> fillIdentity(o, identity));
+        return CompactObjectMap.frozen(9, o -> fillIdentity(o, identity));
     }
 
     private static void fillIdentity(ObjectNode o, CallerIdentity identity) {
@@ -81,6 +81,9 @@ public final class InputDocuments {
         o.put("path", id.path());
         id.namespace().ifPresent(ns -> o.put("namespace", ns));
         id.serviceAccount().ifPresent(sa -> o.put("service_account", sa));
+        o.put("workload", id.workload());
         o.put("source", identity.source().wireName());
+        o.put("verified", identity.verified());
+        identity.federated().ifPresent(f -> o.put("federated", f));
     }
 }

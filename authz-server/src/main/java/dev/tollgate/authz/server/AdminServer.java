@@ -31,6 +31,12 @@ final class AdminServer {
 
     static AdminServer start(InetSocketAddress address, TenantRegistry registry, MetricsRegistry metrics)
             throws IOException {
+        return start(address, registry, metrics, java.util.Optional.empty());
+    }
+
+    static AdminServer start(InetSocketAddress address, TenantRegistry registry, MetricsRegistry metrics,
+                             java.util.Optional<dev.tollgate.authz.identity.WorkloadApi> workloadApi)
+            throws IOException {
         HttpServer server = HttpServer.create(address, 0);
         server.createContext("/health", exchange -> {
             if (rejectNonGet(exchange)) {
@@ -43,6 +49,14 @@ final class AdminServer {
                 return;
             }
             ObjectNode body = readiness(registry);
+            workloadApi.ifPresent(api -> {
+                var status = api.status();
+                ObjectNode w = body.putObject("workload_api");
+                w.put("spiffe_id", status.spiffeId());
+                w.put("svid_expires", status.expires().toString());
+                w.put("rotations", status.rotations());
+                w.put("error", api.lastError().orElse(null));
+            });
             respond(exchange, body.get("ready").booleanValue() ? 200 : 503, body.toString());
         });
         server.createContext("/metrics", exchange -> {

@@ -133,7 +133,7 @@ public final class CheckPipeline {
             }
             Optional<String> resolved = tenantResolver.resolve(attributes, registry.names());
             if (resolved.isEmpty()) {
-                return new Outcome(Decision.deny(Reason.UNKNOWN_TENANT, "no tenant owns the destination"),
+                return new Outcome(Decision.deny(Reason.UNKNOWN_TENANT, tenantResolver.describeMiss(attributes)),
                         decisionId, null, null);
             }
             tenantName = resolved.get();
@@ -144,7 +144,8 @@ public final class CheckPipeline {
             }
             Optional<CallerIdentity> identity = Optional.empty();
             switch (identityResolver.resolve(attributes, peerCertificate)) {
-                case IdentityResult.Found f -> identity = Optional.of(f.identity());
+                case IdentityResult.Found f -> identity = Optional.of(f.identity().withFederated(
+                        tenantResolver.federated(attributes, tenantName, f.identity().id().trustDomain())));
                 case IdentityResult.Missing m -> {
                     if (!tenant.get().settings().allowAnonymous()) {
                         return new Outcome(Decision.deny(Reason.IDENTITY_MISSING, m.detail()), decisionId, tenantName,

@@ -5,6 +5,9 @@ import dev.tollgate.authz.config.ServerConfig;
 import dev.tollgate.authz.decision.Reason;
 import dev.tollgate.authz.engine.Engines;
 import dev.tollgate.authz.identity.IdentityResolver;
+import dev.tollgate.authz.identity.TrustBundles;
+import dev.tollgate.authz.identity.WorkloadApi;
+import java.time.InstantSource;
 import dev.tollgate.authz.policy.BundleTenant;
 import dev.tollgate.authz.policy.PolicyLifecycle;
 import dev.tollgate.authz.policy.ReloadStats;
@@ -54,6 +57,9 @@ public final class Tollgate implements AutoCloseable {
     private final CheckPipeline pipeline;
     private final PolicyLifecycle lifecycle;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final IdentityResolver identityResolver;
+    private final Optional<WorkloadApi> workloadApi;
+    private static final java.time.Duration WORKLOAD_API_WAIT = java.time.Duration.ofSeconds(30);
 
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages) {
         this(config, engines, stages, Ticker.systemTicker());
@@ -66,6 +72,16 @@ public final class Tollgate implements AutoCloseable {
      */
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages, Ticker ticker) {
         this.config = config;
+        // First: a trust bundle that cannot be read stops startup before anything else is opened.
+        if (config.identity().workloadApiSocket().isPresent()) {
+            TrustBundles fromWorkloadApi = TrustBundles.none();
+            this.workloadApi = Optional.of(WorkloadApi.connect(config.identity().workloadApiSocket().get(),
+                    fromWorkloadApi, WORKLOAD_API_WAIT));
+            this.identityResolver = new IdentityResolver(config.identity(), fromWorkloadApi, InstantSource.system());
+        } else {
+            this.workloadApi = Optional.empty();
+            this.identityResolver = new IdentityResolver(config.identity());
+        }
         TenantLoader loader = new TenantLoader(engines);
         List<String> expected = new ArrayList<>(TenantLoader.tenantNames(config.policiesDir()));
         for (BundleTenant b : config.bundleTenants()) {
@@ -92,7 +108,7 @@ public final class Tollgate implements AutoCloseable {
         registry.names().forEach(checkMetrics::declareTenant);
         List<DecisionStage> all = new ArrayList<>(stages);
         all.add(new RateLimitStage(rateLimiter, checkMetrics));
-        this.pipeline = new CheckPipeline(new TenantResolver(config.tenancy()), new IdentityResolver(config.identity()),
+        this.pipeline = new CheckPipeline(new TenantResolver(config.tenancy()), identityResolver,
                 registry, config.input(), config.maxHeaderBytes(), config.responseHeaders(), all,
                 new CheckTelemetry(checkMetrics, decisionLog));
         metrics.register(checkMetrics)
@@ -100,7 +116,9 @@ public final class Tollgate implements AutoCloseable {
                 .register(this::tenantReadiness)
                 .register(decisionLog)
                 .register(ProcessMetrics.fromManifest())
-                .register(this::reloadMetrics);
+                .register(this::reloadMetrics)
+                .register(this::trustBundleMetrics)
+                .register(this::workloadApiMetrics);
         this.lifecycle = new PolicyLifecycle(config.policiesDir(), loader, registry, config.reload(),
                 config.bundleTenants(), this::updateHealth, new RateLimitActivation(), Clock.systemUTC());
         setHealth(ServingStatus.NOT_SERVING);
@@ -114,6 +132,37 @@ public final class Tollgate implements AutoCloseable {
     /** Keeps policies current from now on: directory watch, fingerprint checks, bundle polling. */
     public void startReloading() {
         lifecycle.start();
+        identityResolver.bundles().start(config.identity().bundlePoll());
+    }
+
+    /** The trust bundles identities are verified against. */
+    public TrustBundles trustBundles() {
+        return identityResolver.bundles();
+    }
+
+    /** The Workload API connection, when {@code identity.workload_api.socket} is set. */
+    public Optional<WorkloadApi> workloadApi() {
+        return workloadApi;
+    }
+
+    private void workloadApiMetrics(MetricWriter out) {
+        if (workloadApi.isEmpty()) {
+            return;
+        }
+        WorkloadApi.Status s = workloadApi.get().status();
+        out.single("tollgate_workload_api_svid_rotations_total", MetricWriter.Type.COUNTER,
+                "X.509-SVID updates from the Workload API after the first.", s.rotations());
+        out.single("tollgate_workload_api_svid_expiry_timestamp_seconds", MetricWriter.Type.GAUGE,
+                "When the current X.509-SVID of the gRPC listener expires (Unix time).", s.expires().getEpochSecond());
+    }
+
+    private void trustBundleMetrics(MetricWriter out) {
+        TrustBundles.Stats stats = identityResolver.bundles().stats();
+        out.single("tollgate_trust_bundle_reloads_total", MetricWriter.Type.COUNTER,
+                "Trust bundle changes taken into service (files re-read after a change).", stats.reloads());
+        out.single("tollgate_trust_bundle_reload_failures_total", MetricWriter.Type.COUNTER,
+                "Trust bundle files that changed but could not be read or parsed; the last good bundle serves.",
+                stats.failures());
     }
 
     /** Reload statistics (successes, failures, last error, per-tenant revision), for metrics. */
@@ -215,6 +264,8 @@ public final class Tollgate implements AutoCloseable {
     @Override
     public void close() {
         lifecycle.close();
+        identityResolver.bundles().close();
+        workloadApi.ifPresent(WorkloadApi::close);
         for (Tenant t : registry.tenants()) {
             t.policy().ifPresent(p -> p.close());
         }

@@ -39,7 +39,8 @@ public final class TollgateServer {
             throws IOException {
         Tollgate tollgate = new Tollgate(config, engines, stages);
         NettyServerBuilder builder = NettyServerBuilder
-                .forAddress(new InetSocketAddress(config.grpc().address(), config.grpc().port()), credentials(config))
+                .forAddress(new InetSocketAddress(config.grpc().address(), config.grpc().port()),
+                        credentials(config, tollgate))
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
                 .maxInboundMetadataSize(config.maxInboundMetadataBytes());
         for (ServerServiceDefinition service : tollgate.services()) {
@@ -55,7 +56,7 @@ public final class TollgateServer {
         AdminServer admin;
         try {
             admin = AdminServer.start(new InetSocketAddress(config.admin().address(), config.admin().port()),
-                    tollgate.registry(), tollgate.metrics());
+                    tollgate.registry(), tollgate.metrics(), tollgate.workloadApi());
         } catch (IOException | RuntimeException e) {
             grpc.shutdownNow();
             tollgate.close();
@@ -67,8 +68,17 @@ public final class TollgateServer {
         return server;
     }
 
-    private static ServerCredentials credentials(ServerConfig config) {
+    private static ServerCredentials credentials(ServerConfig config, Tollgate tollgate) {
         ServerConfig.Tls tls = config.tls();
+        if (tollgate.workloadApi().isPresent()) {
+            // The SVID and bundles of the moment, asked for at each handshake: rotation needs no restart.
+            return TlsServerCredentials.newBuilder()
+                    .keyManager(tollgate.workloadApi().get().keyManager())
+                    .trustManager(tollgate.workloadApi().get().trustManager())
+                    .clientAuth(tls.requireClientCert() ? TlsServerCredentials.ClientAuth.REQUIRE
+                            : TlsServerCredentials.ClientAuth.OPTIONAL)
+                    .build();
+        }
         if (!tls.enabled()) {
             return InsecureServerCredentials.create();
         }
@@ -92,7 +102,8 @@ public final class TollgateServer {
         InetSocketAddress a = admin.address();
         return "tollgate listening grpc=" + hostPort(g, config.grpc().address())
                 + " admin=" + hostPort(a, config.admin().address())
-                + " tls=" + (config.tls().enabled() ? (config.tls().clientCaFile().isPresent() ? "mtls" : "tls") : "off");
+                + " tls=" + (tollgate.workloadApi().isPresent() ? "mtls-workload-api"
+                : config.tls().enabled() ? (config.tls().clientCaFile().isPresent() ? "mtls" : "tls") : "off");
     }
 
     /**

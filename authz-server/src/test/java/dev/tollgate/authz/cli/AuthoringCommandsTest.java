@@ -135,7 +135,11 @@ class AuthoringCommandsTest {
                 {"attributes": {
                   "source": {"principal": "spiffe://cluster.local/ns/bank-b/sa/statement-ms"},
                   "destination": {"principal": "spiffe://cluster.local/ns/bank-b/sa/transaction-ms"},
-                  "request": {"http": {"method": "POST", "path": "/transfer", "headers": {}}}}}
+                  "request": {"http": {"method": "POST", "path": "/transfer", "headers": {}}}},
+                 "identity": {"spiffe_id": "spiffe://cluster.local/ns/bank-b/sa/statement-ms",
+                  "trust_domain": "cluster.local", "path": "/ns/bank-b/sa/statement-ms", "namespace": "bank-b",
+                  "service_account": "statement-ms", "workload": "statement-ms", "source": "principal",
+                  "verified": false}}
                 """);
         CliRun r = run("eval", "--policies", repo("policies").toString(), "--tenant", "bank-b", "--input", input.toString());
         assertEquals(0, r.exit(), r.out() + r.err());

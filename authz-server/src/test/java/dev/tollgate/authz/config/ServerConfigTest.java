@@ -64,8 +64,8 @@ class ServerConfigTest {
         assertTrue(c.identity().trustDomains().contains("cluster.local"));
         assertEquals("bank-a", c.tenancy().namespaces().get("bank-a-prod"));
         assertEquals(Optional.of("bank-b"), c.tenancy().defaultTenant());
-        assertEquals(List.of(TenantRouting.Source.DESTINATION_PRINCIPAL, TenantRouting.Source.CONTEXT_EXTENSION,
-                TenantRouting.Source.HOST), c.tenancy().sources());
+        assertEquals(List.of(TenantRouting.Source.DESTINATION_PRINCIPAL, TenantRouting.Source.DESTINATION_TRUST_DOMAIN,
+                TenantRouting.Source.CONTEXT_EXTENSION, TenantRouting.Source.HOST), c.tenancy().sources());
     }
 
     static Stream<Arguments> badFiles() {
@@ -78,6 +78,14 @@ class ServerConfigTest {
                 Arguments.of("identity:\n  trust_xfcc: yes please\n", "key 'identity.trust_xfcc' must be true or false, got 'yes please'"),
                 Arguments.of("identity:\n  sources: [principal, header]\n", "key 'identity.sources': unknown identity source 'header'"),
                 Arguments.of("tenancy:\n  sources: [dns]\n", "key 'tenancy.sources': unknown tenant source 'dns'"),
+                Arguments.of("tenancy:\n  trust_domains: {bank-a: [b]}\n", "key 'tenancy.trust_domains.bank-a' must be a string"),
+                Arguments.of("identity:\n  require_verified: true\n", "'identity.require_verified' needs 'identity.trust_bundles'"),
+                Arguments.of("identity:\n  trust_bundles: {Bank_A: /b.pem}\n", "key 'identity.trust_bundles.Bank_A' is not a trust domain"),
+                Arguments.of("identity:\n  sources: [jwt_svid]\n  trust_bundles: {bank-a: /b.json}\n", "the jwt_svid identity source needs 'identity.jwt_svid.audiences'"),
+                Arguments.of("identity:\n  sources: [jwt_svid]\n  jwt_svid: {audiences: [t]}\n", "the jwt_svid identity source needs 'identity.trust_bundles'"),
+                Arguments.of("identity:\n  jwt_svid: {algorithms: [HS256]}\n", "algorithm 'HS256' is not allowed for JWT-SVIDs"),
+                Arguments.of("identity:\n  jwt_svid: {algorithms: [none]}\n", "algorithm 'none' is not allowed for JWT-SVIDs"),
+                Arguments.of("identity:\n  trust_bundle_poll_ms: 5\n", "key 'identity.trust_bundle_poll_ms' must be an integer from 100"),
                 Arguments.of("tenancy:\n  hosts: {a: [b]}\n", "key 'tenancy.hosts.a' must be a string"),
                 Arguments.of("grpc:\n  tls:\n    cert_file: /x.pem\n", "TLS needs both 'grpc.tls.cert_file' and 'grpc.tls.key_file'"),
                 Arguments.of("grpc: [\n", "not valid YAML"),

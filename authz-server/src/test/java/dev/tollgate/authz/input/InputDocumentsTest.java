@@ -72,7 +72,8 @@ class InputDocumentsTest {
         assertEquals("bank-a", input.get("tenant").textValue());
         assertEquals(JSON.readTree("""
                 {"spiffe_id":"spiffe://cluster.local/ns/bank-a/sa/teller","trust_domain":"cluster.local",
-                 "path":"/ns/bank-a/sa/teller","namespace":"bank-a","service_account":"teller","source":"principal"}"""),
+                 "path":"/ns/bank-a/sa/teller","namespace":"bank-a","service_account":"teller","workload":"teller",
+                 "source":"principal","verified":false}"""),
                 input.get("identity"));
         assertEquals("GET", input.at("/attributes/request/http/method").textValue());
         assertEquals("2025-11-24T16:00:00.123Z", input.at("/attributes/request/time").textValue());
