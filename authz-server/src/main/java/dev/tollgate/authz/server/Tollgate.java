@@ -17,6 +17,10 @@ import dev.tollgate.authz.telemetry.MetricWriter;
 import dev.tollgate.authz.telemetry.MetricsRegistry;
 import dev.tollgate.authz.telemetry.ProcessMetrics;
 import dev.tollgate.authz.telemetry.RateLimitMetricSource;
+import dev.tollgate.authz.telemetry.Tracing;
+import dev.tollgate.authz.ratelimit.TenantRateLimits;
+import dev.tollgate.authz.tenant.TenantRouting;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import dev.tollgate.authz.tenant.Tenant;
 import dev.tollgate.authz.tenant.TenantLoader;
 import dev.tollgate.authz.tenant.TenantRegistry;
@@ -54,6 +58,11 @@ public final class Tollgate implements AutoCloseable {
     private final CheckPipeline pipeline;
     private final PolicyLifecycle lifecycle;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final Tracing tracing;
+    private final CheckPipeline httpPipeline;
+    private final TenantResolver httpTenants;
+    private final CheckCall grpcCheck;
+    private final CheckCall httpCheck;
 
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages) {
         this(config, engines, stages, Ticker.systemTicker());
@@ -65,7 +74,16 @@ public final class Tollgate implements AutoCloseable {
      * @throws UncheckedIOException when the decision log file cannot be opened
      */
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages, Ticker ticker) {
+        this(config, engines, stages, ticker, Tracing.start(config.tracing()));
+    }
+
+    /**
+     * @param tracing the OpenTelemetry SDK ({@link Tracing#OFF} when {@code tracing.enabled} is false);
+     *                closed with this server
+     */
+    public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages, Ticker ticker, Tracing tracing) {
         this.config = config;
+        this.tracing = tracing;
         TenantLoader loader = new TenantLoader(engines);
         List<String> expected = new ArrayList<>(TenantLoader.tenantNames(config.policiesDir()));
         for (BundleTenant b : config.bundleTenants()) {
@@ -91,10 +109,20 @@ public final class Tollgate implements AutoCloseable {
         this.checkMetrics = new CheckMetrics(reasons, Set.of(Reason.EVALUATION_ERROR.code(), Reason.FAIL_OPEN.code()));
         registry.names().forEach(checkMetrics::declareTenant);
         List<DecisionStage> all = new ArrayList<>(stages);
-        all.add(new RateLimitStage(rateLimiter, checkMetrics));
-        this.pipeline = new CheckPipeline(new TenantResolver(config.tenancy()), new IdentityResolver(config.identity()),
-                registry, config.input(), config.maxHeaderBytes(), config.responseHeaders(), all,
-                new CheckTelemetry(checkMetrics, decisionLog));
+        RateLimitStage rateLimitStage = new RateLimitStage(rateLimiter, checkMetrics);
+        all.add(tracing.enabled() ? new TracedRateLimitStage(rateLimitStage, tracing.tracer()) : rateLimitStage);
+        IdentityResolver identities = new IdentityResolver(config.identity());
+        CheckTelemetry telemetry = new CheckTelemetry(checkMetrics, decisionLog, tracing.enabled());
+        this.pipeline = new CheckPipeline(new TenantResolver(config.tenancy()), identities,
+                registry, config.input(), config.maxHeaderBytes(), config.responseHeaders(), all, telemetry);
+        // HTTP mode: the /tenants/<tenant>/ path prefix (carried as context_extensions.tenant) decides first.
+        this.httpTenants = new TenantResolver(httpRouting(config.tenancy()));
+        this.httpPipeline = new CheckPipeline(httpTenants, identities, registry, config.input(),
+                config.maxHeaderBytes(), config.responseHeaders(), all, telemetry);
+        CheckCall grpcPlain = pipeline::check;
+        CheckCall httpPlain = httpPipeline::check;
+        this.grpcCheck = tracing.enabled() ? new TracedChecks(grpcPlain, tracing, "grpc") : grpcPlain;
+        this.httpCheck = tracing.enabled() ? new TracedChecks(httpPlain, tracing, "http") : httpPlain;
         metrics.register(checkMetrics)
                 .register(new RateLimitMetricSource(rateLimiter.metrics()))
                 .register(this::tenantReadiness)
@@ -140,7 +168,7 @@ public final class Tollgate implements AutoCloseable {
         public Tenant activate(Tenant t) {
             try {
                 rateLimiter.replaceTenant(t.name(), t.settings().rateLimits());
-                return t;
+                return tracing.enabled() ? traced(t) : t;
             } catch (RateLimitConfigException e) {
                 t.policy().ifPresent(p -> p.close());
                 return new Tenant(t.name(), t.settings(), t.engine(), Optional.empty(),
@@ -152,6 +180,49 @@ public final class Tollgate implements AutoCloseable {
         public void deactivate(String name) {
             rateLimiter.removeTenant(name);
         }
+    }
+
+    private Tenant traced(Tenant t) {
+        if (t.policy().isEmpty()) {
+            return t;
+        }
+        return new Tenant(t.name(), t.settings(), t.engine(), Optional.of(new TracedPolicy(t.policy().get(),
+                tracing.tracer(), t.name(), t.engine().orElse(""), t.revision())), t.error(), t.revision());
+    }
+
+    private static TenantRouting httpRouting(TenantRouting routing) {
+        List<TenantRouting.Source> sources = new ArrayList<>();
+        sources.add(TenantRouting.Source.CONTEXT_EXTENSION);
+        for (TenantRouting.Source s : routing.sources()) {
+            if (s != TenantRouting.Source.CONTEXT_EXTENSION) {
+                sources.add(s);
+            }
+        }
+        return new TenantRouting(sources, routing.namespaces(), routing.hosts(), routing.defaultTenant());
+    }
+
+    /** The Check as the HTTP ext_authz listener makes it (traced when tracing is on). */
+    public CheckCall httpCheck() {
+        return httpCheck;
+    }
+
+    /**
+     * Whether an HTTP-mode check may block, so that it must not run on an event loop: its tenant
+     * evaluates WASM (instances are borrowed from a pool), counts in Redis, or may call
+     * {@code http.send}.
+     */
+    public boolean httpCheckMayBlock(CheckRequest request) {
+        Optional<String> name = httpTenants.resolve(request.getAttributes(), registry.names());
+        if (name.isEmpty()) {
+            return false;
+        }
+        Tenant t = registry.get(name.get()).orElse(null);
+        if (t == null || !t.loaded()) {
+            return false;
+        }
+        return t.engine().filter("wasm"::equals).isPresent()
+                || t.settings().rateLimits().counters() == TenantRateLimits.Counters.REDIS
+                || t.settings().evaluation().httpSendEnabled();
     }
 
     private void reloadMetrics(MetricWriter out) {
@@ -185,7 +256,7 @@ public final class Tollgate implements AutoCloseable {
     /** Authorization (with the peer-certificate interceptor), health and reflection. */
     public List<ServerServiceDefinition> services() {
         return List.of(
-                ServerInterceptors.intercept(new AuthorizationService(pipeline), new PeerCertificateInterceptor()),
+                ServerInterceptors.intercept(new AuthorizationService(grpcCheck), new PeerCertificateInterceptor()),
                 health.getHealthService().bindService(),
                 ProtoReflectionServiceV1.newInstance().bindService());
     }
@@ -220,5 +291,6 @@ public final class Tollgate implements AutoCloseable {
         }
         rateLimiter.close();
         decisionLog.close();
+        tracing.close();
     }
 }

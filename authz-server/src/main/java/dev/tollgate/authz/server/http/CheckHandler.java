@@ -1,0 +1,150 @@
+package dev.tollgate.authz.server.http;
+
+import dev.tollgate.authz.decision.Header;
+import dev.tollgate.authz.server.CheckCall;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/** One aggregated HTTP request → one check → one HTTP answer. Shared by every connection and stream. */
+@ChannelHandler.Sharable
+final class CheckHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final System.Logger LOG = System.getLogger(CheckHandler.class.getName());
+
+    private final CheckCall check;
+    private final Predicate<CheckRequest> mayBlock;
+    private final HttpCheckRequests.Options options;
+    private final Executor pool;
+    private final String scheme;
+
+    CheckHandler(CheckCall check, Predicate<CheckRequest> mayBlock, HttpCheckRequests.Options options, Executor pool,
+                 String scheme) {
+        this.check = check;
+        this.mayBlock = mayBlock;
+        this.options = options;
+        this.pool = pool;
+        this.scheme = scheme;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean stream = ctx.channel() instanceof Http2StreamChannel;
+        DecoderResult decoded = request.decoderResult();
+        if (decoded.isFailure()) {
+            reply(ctx, refusal(decoded.cause()), false, stream);
+            return;
+        }
+        boolean keepAlive = stream || HttpUtil.isKeepAlive(request);
+        Channel connection = stream ? ctx.channel().parent() : ctx.channel();
+        List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size());
+        for (Map.Entry<String, String> h : request.headers()) {
+            headers.add(h);
+        }
+        HttpRequestView view = new HttpRequestView(request.method().name(), request.uri(),
+                stream ? "HTTP/2" : request.protocolVersion().text(), scheme, headers,
+                ByteBufUtil.getBytes(request.content()), (InetSocketAddress) connection.remoteAddress(),
+                (InetSocketAddress) connection.localAddress(), peerCertificate(connection));
+        CheckRequest checkRequest;
+        switch (HttpCheckRequests.map(view, options, Instant.now())) {
+            case HttpCheckRequests.Refused r -> {
+                reply(ctx, HttpAnswer.plain(r.status(), r.message()), keepAlive, stream);
+                return;
+            }
+            case HttpCheckRequests.Check c -> checkRequest = c.request();
+        }
+        if (!mayBlock.test(checkRequest)) {
+            reply(ctx, HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate())), keepAlive, stream);
+            return;
+        }
+        try {
+            pool.execute(() -> {
+                CheckResponse response = check.check(checkRequest, view.peerCertificate());
+                reply(ctx, HttpCheckResponses.answer(response), keepAlive, stream);
+            });
+        } catch (RejectedExecutionException e) {
+            reply(ctx, HttpAnswer.plain(503, "too many checks waiting (http.check_queue is full)"), keepAlive, stream);
+        }
+    }
+
+    private static HttpAnswer refusal(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpAnswer.plain(414, "request line is longer than the limit (http.max_initial_line_bytes)");
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpAnswer.plain(431, "request headers are larger than the limit (http.max_header_bytes)");
+        }
+        if (cause instanceof TooLongFrameException) {
+            return HttpAnswer.plain(413, "request is larger than the limit");
+        }
+        return HttpAnswer.plain(400, "malformed HTTP request: " + cause.getMessage());
+    }
+
+    private static void reply(ChannelHandlerContext ctx, HttpAnswer answer, boolean keepAlive, boolean stream) {
+        var written = ctx.writeAndFlush(response(answer, keepAlive));
+        if (!keepAlive && !stream) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    static FullHttpResponse response(HttpAnswer answer, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(answer.body()));
+        for (Header h : answer.headers()) {
+            response.headers().add(h.name(), h.value());
+        }
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        return response;
+    }
+
+    private static Optional<X509Certificate> peerCertificate(Channel connection) {
+        SslHandler ssl = connection.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? Optional.of(x509) : Optional.empty();
+        } catch (SSLPeerUnverifiedException e) {
+            return Optional.empty(); // no client certificate
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.DEBUG, "HTTP listener: connection from " + ctx.channel().remoteAddress() + " failed: " + cause);
+        ctx.close();
+    }
+}
