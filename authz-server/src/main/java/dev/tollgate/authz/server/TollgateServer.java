@@ -1,8 +1,10 @@
 package dev.tollgate.authz.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tollgate.authz.config.ServerConfig;
 import dev.tollgate.authz.engine.Engines;
 import dev.tollgate.authz.identity.IdentityPolicy;
+import dev.tollgate.authz.telemetry.Tracing;
 import dev.tollgate.authz.identity.IdentitySource;
 import dev.tollgate.authz.server.http.HttpAuthzServer;
 import dev.tollgate.authz.server.http.HttpCheckRequests;
@@ -51,7 +53,14 @@ public final class TollgateServer {
      */
     public static TollgateServer start(ServerConfig config, Engines engines, List<DecisionStage> stages)
             throws IOException {
-        Tollgate tollgate = new Tollgate(config, engines, stages);
+        return start(config, engines, stages, Tracing.start(config.tracing()));
+    }
+
+    /** As {@link #start(ServerConfig, Engines, List)}, with an OpenTelemetry SDK made by the caller. */
+    public static TollgateServer start(ServerConfig config, Engines engines, List<DecisionStage> stages,
+                                       Tracing tracing) throws IOException {
+        Tollgate tollgate = new Tollgate(config, engines, stages, Ticker.systemTicker(),
+                tracing);
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.grpc().address(), config.grpc().port()), credentials(config))
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
