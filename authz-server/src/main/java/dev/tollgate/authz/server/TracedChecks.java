@@ -20,6 +20,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -116,7 +117,8 @@ final class TracedChecks implements CheckCall {
             if (http == null) {
                 return null;
             }
-            String v = http.getHeadersMap().get(key);
+            // Envoy lowercases header names; propagators ask for X-B3-TraceId and the like.
+            String v = http.getHeadersMap().get(key.toLowerCase(Locale.ROOT));
             if (v != null) {
                 return v;
             }

@@ -192,6 +192,9 @@ public final class HttpAuthzServer {
 
     /** Stops accepting, lets checks in flight finish within {@code grace}, then closes connections. */
     public void shutdown(Duration grace) {
+        if (group.isShuttingDown()) {
+            return;
+        }
         server.close().syncUninterruptibly();
         checkPool.shutdown();
         try {
