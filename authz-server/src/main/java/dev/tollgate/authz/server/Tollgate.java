@@ -201,6 +201,11 @@ public final class Tollgate implements AutoCloseable {
         return new TenantRouting(sources, routing.namespaces(), routing.hosts(), routing.defaultTenant());
     }
 
+    /** The Check as the gRPC service makes it (traced when tracing is on). */
+    CheckCall grpcCheck() {
+        return grpcCheck;
+    }
+
     /** The Check as the HTTP ext_authz listener makes it (traced when tracing is on). */
     public CheckCall httpCheck() {
         return httpCheck;
