@@ -97,6 +97,7 @@ public final class Tollgate implements AutoCloseable {
         } catch (IOException e) {
             String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
                     : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+            tracing.close();
             throw new UncheckedIOException("decision_log.output: cannot open " + config.decisionLog().file()
                     .map(Object::toString).orElse("stdout") + " (" + why + ")", e);
         }

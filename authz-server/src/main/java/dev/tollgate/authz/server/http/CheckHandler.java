@@ -3,10 +3,10 @@ package dev.tollgate.authz.server.http;
 import dev.tollgate.authz.decision.Header;
 import dev.tollgate.authz.server.CheckCall;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
@@ -42,6 +44,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 @ChannelHandler.Sharable
 final class CheckHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final System.Logger LOG = System.getLogger(CheckHandler.class.getName());
+    /** The last answer of an HTTP/1.1 connection that is not written yet, if any. */
+    private static final AttributeKey<CompletableFuture<Void>> PENDING = AttributeKey.valueOf("tollgate-pending-answer");
 
     private final CheckCall check;
     private final Predicate<CheckRequest> mayBlock;
@@ -84,18 +88,38 @@ final class CheckHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case HttpCheckRequests.Check c -> checkRequest = c.request();
         }
-        if (!mayBlock.test(checkRequest)) {
+        boolean blocking = mayBlock.test(checkRequest);
+        CompletableFuture<Void> pending = stream ? null : ctx.channel().attr(PENDING).get();
+        if (!blocking && (pending == null || pending.isDone())) {
             reply(ctx, HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate())), keepAlive, stream);
             return;
         }
-        try {
-            pool.execute(() -> {
-                CheckResponse response = check.check(checkRequest, view.peerCertificate());
-                reply(ctx, HttpCheckResponses.answer(response), keepAlive, stream);
-            });
-        } catch (RejectedExecutionException e) {
-            reply(ctx, HttpAnswer.plain(503, "too many checks waiting (http.check_queue is full)"), keepAlive, stream);
+        CompletableFuture<HttpAnswer> answer;
+        if (blocking) {
+            answer = new CompletableFuture<>();
+            try {
+                pool.execute(() -> answer.complete(
+                        HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate()))));
+            } catch (RejectedExecutionException e) {
+                answer.complete(HttpAnswer.plain(503, "too many checks waiting (http.check_queue is full)"));
+            }
+        } else {
+            answer = CompletableFuture.completedFuture(
+                    HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate())));
         }
+        if (stream) {
+            answer.thenAccept(a -> reply(ctx, a, true, true)); // streams are independent
+            return;
+        }
+        // HTTP/1.1 answers go out in request order (pipelining): each waits for the one before it.
+        CompletableFuture<Void> before = pending == null ? CompletableFuture.completedFuture(null) : pending;
+        CompletableFuture<Void> written = before.thenCombine(answer, (ignored, a) -> a)
+                .thenCompose(a -> {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    reply(ctx, a, keepAlive, false).addListener(f -> done.complete(null));
+                    return done;
+                });
+        ctx.channel().attr(PENDING).set(written);
     }
 
     private static HttpAnswer refusal(Throwable cause) {
@@ -111,11 +135,12 @@ final class CheckHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return HttpAnswer.plain(400, "malformed HTTP request: " + cause.getMessage());
     }
 
-    private static void reply(ChannelHandlerContext ctx, HttpAnswer answer, boolean keepAlive, boolean stream) {
-        var written = ctx.writeAndFlush(response(answer, keepAlive));
+    private static ChannelFuture reply(ChannelHandlerContext ctx, HttpAnswer answer, boolean keepAlive, boolean stream) {
+        ChannelFuture written = ctx.writeAndFlush(response(answer, keepAlive));
         if (!keepAlive && !stream) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
+        return written;
     }
 
     static FullHttpResponse response(HttpAnswer answer, boolean keepAlive) {

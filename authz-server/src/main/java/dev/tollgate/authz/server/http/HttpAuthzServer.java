@@ -5,6 +5,7 @@ import dev.tollgate.authz.server.CheckCall;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -98,17 +99,14 @@ public final class HttpAuthzServer {
                     }
                 });
         InetSocketAddress address = new InetSocketAddress(settings.listener().address(), settings.listener().port());
-        try {
-            Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
-            return new HttpAuthzServer(channel, group, pool);
-        } catch (RuntimeException e) {
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             pool.shutdownNow();
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("cannot bind the HTTP listener to " + address + ": " + e.getMessage(), e);
+            throw new IOException("HTTP listener: cannot bind " + address + ": " + bound.cause().getMessage(),
+                    bound.cause());
         }
+        return new HttpAuthzServer(bound.channel(), group, pool);
     }
 
     /** h2c by prior knowledge or by upgrade, else HTTP/1.1. */

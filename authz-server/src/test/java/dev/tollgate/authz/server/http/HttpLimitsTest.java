@@ -36,9 +36,16 @@ class HttpLimitsTest {
     @BeforeAll
     static void start() throws Exception {
         Path policies = root.resolve("policies");
+        String policy = "package envoy.authz\n\nresult := {\"allowed\": true, \"response_headers_to_add\": "
+                + "{\"x-tenant\": input.tenant}}\n";
         Files.createDirectories(policies.resolve("open"));
-        Files.writeString(policies.resolve("open/authz.rego"), "package envoy.authz\n\nallow := true\n");
-        Files.writeString(policies.resolve("open/tenant.yaml"), "allow_anonymous: true\n");
+        Files.writeString(policies.resolve("open/authz.rego"), policy);
+        Files.writeString(policies.resolve("open/tenant.yaml"), "entrypoint: envoy/authz/result\nallow_anonymous: true\n");
+        // A tenant that may call http.send: its checks leave the event loop for the check pool.
+        Files.createDirectories(policies.resolve("pooled"));
+        Files.writeString(policies.resolve("pooled/authz.rego"), policy);
+        Files.writeString(policies.resolve("pooled/tenant.yaml"), "entrypoint: envoy/authz/result\n"
+                + "allow_anonymous: true\nhttp_send: {allowed_hosts: [example.invalid]}\n");
         Path config = root.resolve("tollgate.yaml");
         Files.writeString(config, """
                 grpc: {address: 127.0.0.1, port: 0}
@@ -140,6 +147,26 @@ class HttpLimitsTest {
                 assertTrue(n > 0, "connection closed after " + got);
                 got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
             }
+        }
+    }
+
+    @Test
+    void pipelinedAnswersKeepRequestOrderWhenAPooledCheckComesFirst() throws Exception {
+        String pooled = "GET /tenants/pooled/a HTTP/1.1\r\nHost: h\r\n\r\n";
+        String inline = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", server.httpPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write((pooled + inline + pooled + inline).getBytes(StandardCharsets.ISO_8859_1));
+            byte[] buf = new byte[4096];
+            StringBuilder got = new StringBuilder();
+            while (got.toString().split("HTTP/1.1 200 OK", -1).length < 5) {
+                int n = s.getInputStream().read(buf);
+                assertTrue(n > 0, "connection closed after " + got);
+                got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            List<String> tenants = java.util.regex.Pattern.compile("x-tenant: (\\S+)").matcher(got).results()
+                    .map(m -> m.group(1)).toList();
+            assertEquals(List.of("pooled", "open", "pooled", "open"), tenants);
         }
     }
 
