@@ -1,6 +1,7 @@
 package dev.tollgate.authz.telemetry;
 
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.extension.trace.propagation.B3Propagator;
@@ -65,7 +66,22 @@ public final class Tracing implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("tracing: OpenTelemetry configuration is invalid: " + e.getMessage(), e);
         }
-        return new Tracing(sdk, sdk.getTracer(SCOPE), settings.includeCaller());
+        Tracer tracer = sdk.getTracer(SCOPE);
+        // With every exporter set to none the SDK hands out a no-op tracer: its spans would only
+        // echo the caller's span id, so the decision log would name a span Tollgate never made.
+        if (!tracer.spanBuilder("tollgate.probe").setParent(Context.root()).startSpan().getSpanContext().isValid()) {
+            System.getLogger(Tracing.class.getName()).log(System.Logger.Level.WARNING,
+                    "tracing.enabled is true but the OpenTelemetry SDK records nothing (OTEL_TRACES_EXPORTER=none?);"
+                            + " tracing is off");
+            sdk.shutdown().join(10, TimeUnit.SECONDS);
+            return OFF;
+        }
+        return new Tracing(sdk, tracer, settings.includeCaller());
+    }
+
+    /** Tracing on an SDK built by the caller (benchmarks); closed with the returned object. */
+    public static Tracing of(OpenTelemetrySdk sdk, boolean includeCaller) {
+        return new Tracing(sdk, sdk.getTracer(SCOPE), includeCaller);
     }
 
     public boolean enabled() {

@@ -188,9 +188,11 @@ class TracingTest {
     }
 
     @Test
-    void tracingOffAddsNoSpansAndNoTraceFields() throws Exception {
+    void tracingIsOffUnlessEnabledAndSomethingRecordsSpans() {
         assertFalse(Tracing.start(new TracingSettings(false, true)).enabled());
         assertFalse(ServerConfig.defaults().tracing().enabled());
+        // Exporter none: the SDK would only echo callers' span ids, so tracing stays off.
+        assertFalse(Tracing.start(new TracingSettings(true, false), Map.of("otel.traces.exporter", "none")).enabled());
     }
 
     private static Received checkSpan(List<Received> spans, String traceId) {
