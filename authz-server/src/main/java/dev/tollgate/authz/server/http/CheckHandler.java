@@ -67,7 +67,7 @@ final class CheckHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean stream = ctx.channel() instanceof Http2StreamChannel;
         DecoderResult decoded = request.decoderResult();
         if (decoded.isFailure()) {
-            reply(ctx, refusal(decoded.cause()), false, stream);
+            answer(ctx, CompletableFuture.completedFuture(refusal(decoded.cause())), false, stream);
             return;
         }
         boolean keepAlive = stream || HttpUtil.isKeepAlive(request);
@@ -83,35 +83,49 @@ final class CheckHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         CheckRequest checkRequest;
         switch (HttpCheckRequests.map(view, options, Instant.now())) {
             case HttpCheckRequests.Refused r -> {
-                reply(ctx, HttpAnswer.plain(r.status(), r.message()), keepAlive, stream);
+                answer(ctx, CompletableFuture.completedFuture(HttpAnswer.plain(r.status(), r.message())), keepAlive,
+                        stream);
                 return;
             }
             case HttpCheckRequests.Check c -> checkRequest = c.request();
         }
-        boolean blocking = mayBlock.test(checkRequest);
-        CompletableFuture<Void> pending = stream ? null : ctx.channel().attr(PENDING).get();
-        if (!blocking && (pending == null || pending.isDone())) {
-            reply(ctx, HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate())), keepAlive, stream);
-            return;
-        }
-        CompletableFuture<HttpAnswer> answer;
-        if (blocking) {
-            answer = new CompletableFuture<>();
-            try {
-                pool.execute(() -> answer.complete(
-                        HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate()))));
-            } catch (RejectedExecutionException e) {
-                answer.complete(HttpAnswer.plain(503, "too many checks waiting (http.check_queue is full)"));
+        if (!mayBlock.test(checkRequest)) {
+            HttpAnswer a = HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate()));
+            CompletableFuture<Void> pending = stream ? null : ctx.channel().attr(PENDING).get();
+            if (pending == null || pending.isDone()) {
+                reply(ctx, a, keepAlive, stream); // the usual case: nothing queued before it, no futures
+            } else {
+                answer(ctx, CompletableFuture.completedFuture(a), keepAlive, stream);
             }
-        } else {
-            answer = CompletableFuture.completedFuture(
-                    HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate())));
-        }
-        if (stream) {
-            answer.thenAccept(a -> reply(ctx, a, true, true)); // streams are independent
             return;
         }
-        // HTTP/1.1 answers go out in request order (pipelining): each waits for the one before it.
+        CompletableFuture<HttpAnswer> later = new CompletableFuture<>();
+        try {
+            pool.execute(() -> {
+                try {
+                    later.complete(HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate())));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "HTTP check failed unexpectedly", e);
+                    later.complete(HttpAnswer.plain(503, "the check could not be completed"));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            later.complete(HttpAnswer.plain(503, "too many checks waiting (http.check_queue is full)"));
+        }
+        answer(ctx, later, keepAlive, stream);
+    }
+
+    /**
+     * Writes an answer once it is ready. On HTTP/1.1 answers go out in request order (pipelining):
+     * each waits for the one before it to be written; HTTP/2 streams are independent.
+     */
+    private static void answer(ChannelHandlerContext ctx, CompletableFuture<HttpAnswer> answer, boolean keepAlive,
+                               boolean stream) {
+        if (stream) {
+            answer.thenAccept(a -> reply(ctx, a, true, true));
+            return;
+        }
+        CompletableFuture<Void> pending = ctx.channel().attr(PENDING).get();
         CompletableFuture<Void> before = pending == null ? CompletableFuture.completedFuture(null) : pending;
         CompletableFuture<Void> written = before.thenCombine(answer, (ignored, a) -> a)
                 .thenCompose(a -> {
