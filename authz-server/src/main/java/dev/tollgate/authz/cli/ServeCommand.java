@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve envoy.service.auth.v3.Authorization/Check over gRPC, with gRPC health and "
-                + "reflection, and /health, /ready and /metrics over HTTP.",
+                + "reflection, Envoy's HTTP ext_authz protocol on its own port, and /health, /ready and "
+                + "/metrics over HTTP.",
                 "Settings come from the embedded defaults, then --config FILE, then these flags."})
 final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -36,12 +37,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "gRPC (ext_authz) port; 0 picks a free port (default: 9191).")
     Integer grpcPort;
 
+    @Option(names = "--http-port", paramLabel = "N",
+            description = "HTTP ext_authz port (Envoy's HTTP protocol); 0 picks a free port (default: 9192).")
+    Integer httpPort;
+
     @Option(names = "--admin-port", paramLabel = "N",
             description = "HTTP admin port for /health, /ready and /metrics; 0 picks a free port (default: 8181).")
     Integer adminPort;
 
     @Option(names = "--bind", paramLabel = "ADDRESS",
-            description = "Bind address for both listeners (default: 0.0.0.0).")
+            description = "Bind address for every listener (default: 0.0.0.0).")
     String bind;
 
     @Option(names = "--tls-cert", paramLabel = "PEM",
@@ -88,6 +93,11 @@ final class ServeCommand implements Callable<Integer> {
         if (grpcPort != null || bind != null) {
             cfg = cfg.withGrpc(new ServerConfig.Listener(bind != null ? bind : cfg.grpc().address(),
                     port("--grpc-port", grpcPort, cfg.grpc().port())));
+        }
+        if (httpPort != null || bind != null) {
+            cfg = cfg.withHttp(cfg.http().withListener(new ServerConfig.Listener(
+                    bind != null ? bind : cfg.http().listener().address(),
+                    port("--http-port", httpPort, cfg.http().listener().port()))));
         }
         if (adminPort != null || bind != null) {
             cfg = cfg.withAdmin(new ServerConfig.Listener(bind != null ? bind : cfg.admin().address(),

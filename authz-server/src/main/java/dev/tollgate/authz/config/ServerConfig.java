@@ -13,6 +13,7 @@ import dev.tollgate.authz.input.InputOptions;
 import dev.tollgate.authz.ratelimit.RateLimitConfigException;
 import dev.tollgate.authz.ratelimit.RedisSettings;
 import dev.tollgate.authz.telemetry.DecisionLogSettings;
+import dev.tollgate.authz.telemetry.TracingSettings;
 import dev.tollgate.authz.policy.BundleTenant;
 import dev.tollgate.authz.policy.ReloadOptions;
 import dev.tollgate.authz.tenant.TenantRouting;
@@ -34,13 +35,16 @@ import java.util.Set;
  *
  * @param redis       shared rate-limit counters ({@code rate_limits.redis}); empty when not configured
  * @param decisionLog {@code decision_log}
+ * @param http        the HTTP ext_authz listener ({@code http.*})
+ * @param tracing     {@code tracing.*}
  */
 public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInboundMetadataBytes,
                            Duration shutdownGrace, Tls tls, Listener admin, Path policiesDir,
                            IdentityPolicy identity, TenantRouting tenancy, InputOptions input, int maxHeaderBytes,
                            ResponseHeaders responseHeaders, int wasmPoolSize, Duration wasmBorrowTimeout,
                            Optional<RedisSettings> redis, DecisionLogSettings decisionLog,
-                           ReloadOptions reload, List<BundleTenant> bundleTenants) {
+                           ReloadOptions reload, List<BundleTenant> bundleTenants, HttpSettings http,
+                           TracingSettings tracing) {
 
     public ServerConfig {
         bundleTenants = List.copyOf(bundleTenants);
@@ -135,7 +139,15 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 redis(t), decisionLog(t),
                 new ReloadOptions(t.bool("policies.watch"), Duration.ofMillis(t.integer("policies.debounce_ms", 0, 600_000)),
                         Duration.ofMillis(t.integer("policies.poll_interval_ms", 100, 3_600_000))),
-                BundleTenantsConfig.parse(t.node("tenants"), t.originOf("tenants"), t.node("keys"), t.originOf("keys")));
+                BundleTenantsConfig.parse(t.node("tenants"), t.originOf("tenants"), t.node("keys"), t.originOf("keys")),
+                new HttpSettings(t.bool("http.enabled"),
+                        new Listener(t.string("http.address"), t.integer("http.port", 0, 65535)),
+                        t.integer("http.max_body_bytes", 0, Integer.MAX_VALUE),
+                        t.integer("http.max_header_bytes", 1024, Integer.MAX_VALUE),
+                        t.integer("http.max_initial_line_bytes", 256, Integer.MAX_VALUE),
+                        t.integer("http.check_threads", 1, 1024),
+                        t.integer("http.check_queue", 1, 1_000_000)),
+                new TracingSettings(t.bool("tracing.enabled"), t.bool("tracing.include_caller")));
     }
 
     private static IdentityPolicy identity(ConfigTree t, List<IdentitySource> sources) {
@@ -232,19 +244,19 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
     public ServerConfig withGrpc(Listener l) {
         return new ServerConfig(l, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, http, tracing);
     }
 
     public ServerConfig withAdmin(Listener l) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, l,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, http, tracing);
     }
 
     public ServerConfig withPoliciesDir(Path dir) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 dir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, http, tracing);
     }
 
     public ServerConfig withTls(Tls newTls) {
@@ -255,36 +267,48 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
         }
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, newTls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, http, tracing);
     }
 
     public ServerConfig withIdentity(IdentityPolicy newIdentity) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, newIdentity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, http, tracing);
     }
 
     public ServerConfig withRedis(Optional<RedisSettings> newRedis) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                newRedis, decisionLog, reload, bundleTenants);
+                newRedis, decisionLog, reload, bundleTenants, http, tracing);
     }
 
     public ServerConfig withDecisionLog(DecisionLogSettings newDecisionLog) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, newDecisionLog, reload, bundleTenants);
+                redis, newDecisionLog, reload, bundleTenants, http, tracing);
     }
 
     public ServerConfig withReload(ReloadOptions newReload) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, newReload, bundleTenants);
+                redis, decisionLog, newReload, bundleTenants, http, tracing);
     }
 
     public ServerConfig withTenancy(TenantRouting newTenancy) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, newTenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, http, tracing);
+    }
+
+    public ServerConfig withHttp(HttpSettings newHttp) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog, reload, bundleTenants, newHttp, tracing);
+    }
+
+    public ServerConfig withTracing(TracingSettings newTracing) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog, reload, bundleTenants, http, newTracing);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Collection;
 import java.util.List;
 
 /** Reads URI SANs from certificates: the place an X509-SVID carries its SPIFFE ID. */
-final class Certificates {
+public final class Certificates {
     private static final int URI_SAN = 6;
 
     private Certificates() {
@@ -38,7 +38,7 @@ final class Certificates {
     }
 
     /** The single URI SAN of an X509-SVID; more than one, or none, is an error. */
-    static String spiffeUri(X509Certificate certificate) {
+    public static String spiffeUri(X509Certificate certificate) {
         List<String> uris = new ArrayList<>();
         try {
             Collection<List<?>> sans = certificate.getSubjectAlternativeNames();

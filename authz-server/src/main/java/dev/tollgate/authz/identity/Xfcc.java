@@ -10,12 +10,12 @@ import java.util.Map;
  * Parser for Envoy's {@code x-forwarded-client-cert} header: comma-separated elements, each a
  * semicolon-separated list of {@code Key=Value} pairs, values optionally double-quoted.
  */
-final class Xfcc {
+public final class Xfcc {
     private Xfcc() {
     }
 
     /** One element's pairs, keys lowercased; a repeated key keeps its first value. */
-    static List<Map<String, String>> parse(String header) {
+    public static List<Map<String, String>> parse(String header) {
         List<Map<String, String>> elements = new ArrayList<>();
         Map<String, String> current = new LinkedHashMap<>();
         StringBuilder key = new StringBuilder();

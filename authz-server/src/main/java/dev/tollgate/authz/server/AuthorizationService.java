@@ -5,11 +5,11 @@ import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.stub.StreamObserver;
 
-/** The gRPC face of {@link CheckPipeline}. */
+/** The gRPC face of {@link CheckPipeline} (through {@link CheckCall}, which may trace it). */
 final class AuthorizationService extends AuthorizationGrpc.AuthorizationImplBase {
-    private final CheckPipeline pipeline;
+    private final CheckCall pipeline;
 
-    AuthorizationService(CheckPipeline pipeline) {
+    AuthorizationService(CheckCall pipeline) {
         this.pipeline = pipeline;
     }
 

@@ -9,15 +9,24 @@ import dev.tollgate.authz.telemetry.DecisionLog;
 import dev.tollgate.authz.telemetry.DecisionRecord;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 
 /** Counts every Check and hands it to the decision log (which samples allowed ones). */
 final class CheckTelemetry implements CheckObserver {
     private final CheckMetrics metrics;
     private final DecisionLog log;
+    private final boolean traced;
 
     CheckTelemetry(CheckMetrics metrics, DecisionLog log) {
+        this(metrics, log, false);
+    }
+
+    /** @param traced checks run inside a check span: log lines carry its trace and span ids */
+    CheckTelemetry(CheckMetrics metrics, DecisionLog log, boolean traced) {
         this.metrics = metrics;
         this.log = log;
+        this.traced = traced;
     }
 
     @Override
@@ -41,10 +50,19 @@ final class CheckTelemetry implements CheckObserver {
             JsonNode key = d.dynamicMetadata().get(RateLimitResponse.METADATA_KEY);
             rateLimitKey = key != null && key.isTextual() ? key.textValue() : null;
         }
+        String traceId = null;
+        String spanId = null;
+        if (traced) {
+            SpanContext span = Span.current().getSpanContext();
+            if (span.isValid()) {
+                traceId = span.getTraceId();
+                spanId = span.getSpanId();
+            }
+        }
         log.offer(new DecisionRecord(o.decisionId(), startMillis, o.tenant(),
                 o.identity() == null ? null : o.identity().id().spiffeId(),
                 o.identity() == null ? null : o.identity().source().wireName(), method, path, d.allowed(),
                 d.reason().code(), d.allowed() ? 200 : d.httpStatus(), o.revision(), o.evalNanos(), checkNanos,
-                rateLimitKey));
+                rateLimitKey, traceId, spanId));
     }
 }

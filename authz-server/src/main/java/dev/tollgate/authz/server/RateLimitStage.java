@@ -37,6 +37,11 @@ final class RateLimitStage implements DecisionStage {
         this.metrics = metrics;
     }
 
+    /** Whether this check goes to a limiter at all (false for tenants without limits). */
+    boolean applies(CheckContext context, Decision decision) {
+        return limiter.mayLimit(context.tenant(), decision.raw().isObject() ? decision.raw().get("rate_limit") : null);
+    }
+
     @Override
     public Decision afterAllow(CheckContext context, Decision decision) {
         JsonNode policyLimit = decision.raw().isObject() ? decision.raw().get("rate_limit") : null;

@@ -20,6 +20,10 @@ import dev.tollgate.authz.telemetry.MetricWriter;
 import dev.tollgate.authz.telemetry.MetricsRegistry;
 import dev.tollgate.authz.telemetry.ProcessMetrics;
 import dev.tollgate.authz.telemetry.RateLimitMetricSource;
+import dev.tollgate.authz.telemetry.Tracing;
+import dev.tollgate.authz.ratelimit.TenantRateLimits;
+import dev.tollgate.authz.tenant.TenantRouting;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import dev.tollgate.authz.tenant.Tenant;
 import dev.tollgate.authz.tenant.TenantLoader;
 import dev.tollgate.authz.tenant.TenantRegistry;
@@ -60,6 +64,11 @@ public final class Tollgate implements AutoCloseable {
     private final IdentityResolver identityResolver;
     private final Optional<WorkloadApi> workloadApi;
     private static final java.time.Duration WORKLOAD_API_WAIT = java.time.Duration.ofSeconds(30);
+    private final Tracing tracing;
+    private final CheckPipeline httpPipeline;
+    private final TenantResolver httpTenants;
+    private final CheckCall grpcCheck;
+    private final CheckCall httpCheck;
 
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages) {
         this(config, engines, stages, Ticker.systemTicker());
@@ -71,6 +80,14 @@ public final class Tollgate implements AutoCloseable {
      * @throws UncheckedIOException when the decision log file cannot be opened
      */
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages, Ticker ticker) {
+        this(config, engines, stages, ticker, Tracing.start(config.tracing()));
+    }
+
+    /**
+     * @param tracing the OpenTelemetry SDK ({@link Tracing#OFF} when {@code tracing.enabled} is false);
+     *                closed with this server
+     */
+    public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages, Ticker ticker, Tracing tracing) {
         this.config = config;
         // First: a trust bundle that cannot be read stops startup before anything else is opened.
         if (config.identity().workloadApiSocket().isPresent()) {
@@ -82,6 +99,7 @@ public final class Tollgate implements AutoCloseable {
             this.workloadApi = Optional.empty();
             this.identityResolver = new IdentityResolver(config.identity());
         }
+        this.tracing = tracing;
         TenantLoader loader = new TenantLoader(engines);
         List<String> expected = new ArrayList<>(TenantLoader.tenantNames(config.policiesDir()));
         for (BundleTenant b : config.bundleTenants()) {
@@ -95,6 +113,7 @@ public final class Tollgate implements AutoCloseable {
         } catch (IOException e) {
             String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
                     : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+            tracing.close();
             throw new UncheckedIOException("decision_log.output: cannot open " + config.decisionLog().file()
                     .map(Object::toString).orElse("stdout") + " (" + why + ")", e);
         }
@@ -107,10 +126,19 @@ public final class Tollgate implements AutoCloseable {
         this.checkMetrics = new CheckMetrics(reasons, Set.of(Reason.EVALUATION_ERROR.code(), Reason.FAIL_OPEN.code()));
         registry.names().forEach(checkMetrics::declareTenant);
         List<DecisionStage> all = new ArrayList<>(stages);
-        all.add(new RateLimitStage(rateLimiter, checkMetrics));
+        RateLimitStage rateLimitStage = new RateLimitStage(rateLimiter, checkMetrics);
+        all.add(tracing.enabled() ? new TracedRateLimitStage(rateLimitStage, tracing.tracer()) : rateLimitStage);
+        CheckTelemetry telemetry = new CheckTelemetry(checkMetrics, decisionLog, tracing.enabled());
         this.pipeline = new CheckPipeline(new TenantResolver(config.tenancy()), identityResolver,
-                registry, config.input(), config.maxHeaderBytes(), config.responseHeaders(), all,
-                new CheckTelemetry(checkMetrics, decisionLog));
+                registry, config.input(), config.maxHeaderBytes(), config.responseHeaders(), all, telemetry);
+        // HTTP mode: the /tenants/<tenant>/ path prefix (carried as context_extensions.tenant) decides first.
+        this.httpTenants = new TenantResolver(httpRouting(config.tenancy()));
+        this.httpPipeline = new CheckPipeline(httpTenants, identityResolver, registry, config.input(),
+                config.maxHeaderBytes(), config.responseHeaders(), all, telemetry);
+        CheckCall grpcPlain = pipeline::check;
+        CheckCall httpPlain = httpPipeline::check;
+        this.grpcCheck = tracing.enabled() ? new TracedChecks(grpcPlain, tracing, "grpc") : grpcPlain;
+        this.httpCheck = tracing.enabled() ? new TracedChecks(httpPlain, tracing, "http") : httpPlain;
         metrics.register(checkMetrics)
                 .register(new RateLimitMetricSource(rateLimiter.metrics()))
                 .register(this::tenantReadiness)
@@ -189,7 +217,7 @@ public final class Tollgate implements AutoCloseable {
         public Tenant activate(Tenant t) {
             try {
                 rateLimiter.replaceTenant(t.name(), t.settings().rateLimits());
-                return t;
+                return tracing.enabled() ? traced(t) : t;
             } catch (RateLimitConfigException e) {
                 t.policy().ifPresent(p -> p.close());
                 return new Tenant(t.name(), t.settings(), t.engine(), Optional.empty(),
@@ -201,6 +229,55 @@ public final class Tollgate implements AutoCloseable {
         public void deactivate(String name) {
             rateLimiter.removeTenant(name);
         }
+    }
+
+    private Tenant traced(Tenant t) {
+        if (t.policy().isEmpty()) {
+            return t;
+        }
+        return new Tenant(t.name(), t.settings(), t.engine(), Optional.of(new TracedPolicy(t.policy().get(),
+                tracing.tracer(), t.name(), t.engine().orElse(""), t.revision())), t.error(), t.revision());
+    }
+
+    private static TenantRouting httpRouting(TenantRouting routing) {
+        List<TenantRouting.Source> sources = new ArrayList<>();
+        sources.add(TenantRouting.Source.CONTEXT_EXTENSION);
+        for (TenantRouting.Source s : routing.sources()) {
+            if (s != TenantRouting.Source.CONTEXT_EXTENSION) {
+                sources.add(s);
+            }
+        }
+        return new TenantRouting(sources, routing.namespaces(), routing.hosts(), routing.defaultTenant(),
+                routing.trustDomains());
+    }
+
+    /** The Check as the gRPC service makes it (traced when tracing is on). */
+    CheckCall grpcCheck() {
+        return grpcCheck;
+    }
+
+    /** The Check as the HTTP ext_authz listener makes it (traced when tracing is on). */
+    public CheckCall httpCheck() {
+        return httpCheck;
+    }
+
+    /**
+     * Whether an HTTP-mode check may block, so that it must not run on an event loop: its tenant
+     * evaluates WASM (instances are borrowed from a pool), counts in Redis, or may call
+     * {@code http.send}.
+     */
+    public boolean httpCheckMayBlock(CheckRequest request) {
+        Optional<String> name = httpTenants.resolve(request.getAttributes(), registry.names());
+        if (name.isEmpty()) {
+            return false;
+        }
+        Tenant t = registry.get(name.get()).orElse(null);
+        if (t == null || !t.loaded()) {
+            return false;
+        }
+        return t.engine().filter("wasm"::equals).isPresent()
+                || t.settings().rateLimits().counters() == TenantRateLimits.Counters.REDIS
+                || t.settings().evaluation().httpSendEnabled();
     }
 
     private void reloadMetrics(MetricWriter out) {
@@ -234,7 +311,7 @@ public final class Tollgate implements AutoCloseable {
     /** Authorization (with the peer-certificate interceptor), health and reflection. */
     public List<ServerServiceDefinition> services() {
         return List.of(
-                ServerInterceptors.intercept(new AuthorizationService(pipeline), new PeerCertificateInterceptor()),
+                ServerInterceptors.intercept(new AuthorizationService(grpcCheck), new PeerCertificateInterceptor()),
                 health.getHealthService().bindService(),
                 ProtoReflectionServiceV1.newInstance().bindService());
     }
@@ -271,5 +348,6 @@ public final class Tollgate implements AutoCloseable {
         }
         rateLimiter.close();
         decisionLog.close();
+        tracing.close();
     }
 }

@@ -1,8 +1,21 @@
 package dev.tollgate.authz.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tollgate.authz.config.ServerConfig;
 import dev.tollgate.authz.engine.Engines;
+import dev.tollgate.authz.identity.IdentityPolicy;
+import dev.tollgate.authz.telemetry.Tracing;
+import dev.tollgate.authz.identity.IdentitySource;
+import dev.tollgate.authz.server.http.HttpAuthzServer;
+import dev.tollgate.authz.server.http.HttpCheckRequests;
 import io.grpc.InsecureServerCredentials;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerServiceDefinition;
@@ -22,12 +35,15 @@ public final class TollgateServer {
     private final Tollgate tollgate;
     private final Server grpc;
     private final AdminServer admin;
+    private final HttpAuthzServer http;
     private final ServerConfig config;
 
-    private TollgateServer(Tollgate tollgate, Server grpc, AdminServer admin, ServerConfig config) {
+    private TollgateServer(Tollgate tollgate, Server grpc, AdminServer admin, HttpAuthzServer http,
+                           ServerConfig config) {
         this.tollgate = tollgate;
         this.grpc = grpc;
         this.admin = admin;
+        this.http = http;
         this.config = config;
     }
 
@@ -37,7 +53,14 @@ public final class TollgateServer {
      */
     public static TollgateServer start(ServerConfig config, Engines engines, List<DecisionStage> stages)
             throws IOException {
-        Tollgate tollgate = new Tollgate(config, engines, stages);
+        return start(config, engines, stages, Tracing.start(config.tracing()));
+    }
+
+    /** As {@link #start(ServerConfig, Engines, List)}, with an OpenTelemetry SDK made by the caller. */
+    public static TollgateServer start(ServerConfig config, Engines engines, List<DecisionStage> stages,
+                                       Tracing tracing) throws IOException {
+        Tollgate tollgate = new Tollgate(config, engines, stages, Ticker.systemTicker(),
+                tracing);
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.grpc().address(), config.grpc().port()),
                         credentials(config, tollgate))
@@ -62,7 +85,19 @@ public final class TollgateServer {
             tollgate.close();
             throw e;
         }
-        TollgateServer server = new TollgateServer(tollgate, grpc, admin, config);
+        HttpAuthzServer http = null;
+        if (config.http().enabled()) {
+            try {
+                http = HttpAuthzServer.start(config.http(), tollgate.httpCheck(), tollgate::httpCheckMayBlock,
+                        httpOptions(config.identity()), httpTls(config));
+            } catch (IOException | RuntimeException e) {
+                admin.stop();
+                grpc.shutdownNow();
+                tollgate.close();
+                throw e;
+            }
+        }
+        TollgateServer server = new TollgateServer(tollgate, grpc, admin, http, config);
         tollgate.loadTenants();
         tollgate.startReloading();
         return server;
@@ -96,11 +131,42 @@ public final class TollgateServer {
         }
     }
 
+    /** What the HTTP mapping may read: XFCC under the gRPC trust rule, the peer certificate if configured. */
+    static HttpCheckRequests.Options httpOptions(IdentityPolicy identity) {
+        return new HttpCheckRequests.Options(identity.trustXfcc() && identity.sources().contains(IdentitySource.XFCC),
+                identity.sources().contains(IdentitySource.PEER_CERTIFICATE));
+    }
+
+    /** TLS of the HTTP listener: the gRPC listener's certificate, key and client CA, with ALPN h2 and http/1.1. */
+    private static Optional<SslContext> httpTls(ServerConfig config) {
+        ServerConfig.Tls tls = config.tls();
+        if (!tls.enabled()) {
+            return Optional.empty();
+        }
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(tls.certFile().orElseThrow().toFile(),
+                    tls.keyFile().orElseThrow().toFile());
+            if (tls.clientCaFile().isPresent()) {
+                b.trustManager(tls.clientCaFile().get().toFile());
+                b.clientAuth(tls.requireClientCert() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            }
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+            return Optional.of(b.build());
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new UncheckedIOException("cannot use the TLS files for the HTTP listener: " + e.getMessage(),
+                    e instanceof SSLException ssl ? ssl : new SSLException(e));
+        }
+    }
+
     /** One line with the bound addresses; scripts and tests read the ports from it. */
     public String listeningLine() {
         InetSocketAddress g = (InetSocketAddress) grpc.getListenSockets().getFirst();
         InetSocketAddress a = admin.address();
         return "tollgate listening grpc=" + hostPort(g, config.grpc().address())
+                + (http == null ? "" : " http=" + hostPort(http.address(), config.http().listener().address()))
                 + " admin=" + hostPort(a, config.admin().address())
                 + " tls=" + (tollgate.workloadApi().isPresent() ? "mtls-workload-api"
                 : config.tls().enabled() ? (config.tls().clientCaFile().isPresent() ? "mtls" : "tls") : "off");
@@ -119,6 +185,11 @@ public final class TollgateServer {
         return ((InetSocketAddress) grpc.getListenSockets().getFirst()).getPort();
     }
 
+    /** The HTTP ext_authz port; -1 when {@code http.enabled} is false. */
+    public int httpPort() {
+        return http == null ? -1 : http.address().getPort();
+    }
+
     public int adminPort() {
         return admin.address().getPort();
     }
@@ -134,6 +205,9 @@ public final class TollgateServer {
     public void shutdown() {
         tollgate.enterShutdown();
         grpc.shutdown();
+        if (http != null) {
+            http.shutdown(config.shutdownGrace());
+        }
         try {
             if (!grpc.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.log(Level.WARNING, "grace period over; cancelling remaining checks");

@@ -147,6 +147,10 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
             if (r.rateLimitKey() != null) {
                 g.writeStringField("rate_limit_key", r.rateLimitKey());
             }
+            if (r.traceId() != null) {
+                g.writeStringField("trace_id", r.traceId());
+                g.writeStringField("span_id", r.spanId());
+            }
             g.writeEndObject();
             g.flush();
             writer.write('\n');

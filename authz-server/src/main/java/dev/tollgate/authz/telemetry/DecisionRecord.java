@@ -8,9 +8,19 @@ package dev.tollgate.authz.telemetry;
  * @param path            the request path without query string or fragment
  * @param evalNanos       time spent in the policy engine (0 when no policy ran)
  * @param checkNanos      time for the whole decision
+ * @param traceId         the check span's trace id (32 hex digits), or null when the check was not traced
+ * @param spanId          the check span's id (16 hex digits), or null when the check was not traced
  */
 public record DecisionRecord(String decisionId, long timestampMillis, String tenant, String spiffeId,
                              String identitySource, String method, String path, boolean allowed, String reason,
                              int httpStatus, String policyRevision, long evalNanos, long checkNanos,
-                             String rateLimitKey) {
+                             String rateLimitKey, String traceId, String spanId) {
+    /** A decision made without tracing. */
+    public DecisionRecord(String decisionId, long timestampMillis, String tenant, String spiffeId,
+                          String identitySource, String method, String path, boolean allowed, String reason,
+                          int httpStatus, String policyRevision, long evalNanos, long checkNanos,
+                          String rateLimitKey) {
+        this(decisionId, timestampMillis, tenant, spiffeId, identitySource, method, path, allowed, reason, httpStatus,
+                policyRevision, evalNanos, checkNanos, rateLimitKey, null, null);
+    }
 }

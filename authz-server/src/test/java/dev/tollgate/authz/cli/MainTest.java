@@ -23,7 +23,7 @@ class MainTest {
     void serveHelpExplainsEveryOption() {
         CliRun r = run("serve", "--help");
         assertEquals(0, r.exit());
-        for (String option : new String[] {"--config", "--policies", "--grpc-port", "--admin-port", "--bind",
+        for (String option : new String[] {"--config", "--policies", "--grpc-port", "--http-port", "--admin-port", "--bind",
                 "--tls-cert", "--tls-key", "--tls-client-ca"}) {
             assertTrue(r.out().contains(option), option + " missing from:\n" + r.out());
         }
@@ -62,7 +62,7 @@ class MainTest {
         Path file = dir.resolve("c.yaml");
         Files.writeString(file, "decision_log:\n  output: " + log + "\n");
         CliRun r = run("serve", "--config", file.toString(), "--policies", dir.resolve("policies").toString(),
-                "--grpc-port", "0", "--admin-port", "0", "--bind", "127.0.0.1");
+                "--grpc-port", "0", "--http-port", "0", "--admin-port", "0", "--bind", "127.0.0.1");
         assertEquals(2, r.exit());
         assertEquals("tollgate: decision_log.output: cannot open " + log + " (its directory does not exist)",
                 r.err().strip());
@@ -70,7 +70,7 @@ class MainTest {
 
     @Test
     void missingPoliciesDirectory() {
-        CliRun r = run("serve", "--policies", dir.resolve("none").toString(), "--grpc-port", "0", "--admin-port", "0");
+        CliRun r = run("serve", "--policies", dir.resolve("none").toString(), "--grpc-port", "0", "--http-port", "0", "--admin-port", "0");
         assertEquals(2, r.exit());
         assertEquals("tollgate: policies directory " + dir.resolve("none") + " does not exist", r.err().strip());
     }
@@ -85,6 +85,7 @@ class MainTest {
         ServerConfig c = serve.effectiveConfig();
         assertEquals(new ServerConfig.Listener("127.0.0.1", 0), c.grpc());
         assertEquals(new ServerConfig.Listener("127.0.0.1", 2345), c.admin());
+        assertEquals(new ServerConfig.Listener("127.0.0.1", 9192), c.http().listener());
         assertEquals(Path.of("elsewhere"), c.policiesDir());
         assertEquals(Optional.empty(), c.tls().certFile());
     }

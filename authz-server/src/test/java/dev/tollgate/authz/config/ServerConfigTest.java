@@ -41,6 +41,10 @@ class ServerConfigTest {
         assertEquals(Optional.empty(), c.tenancy().defaultTenant());
         assertEquals("x-tollgate-reason", c.responseHeaders().reason());
         assertEquals(false, c.tls().enabled());
+        assertEquals(true, c.http().enabled());
+        assertEquals(new ServerConfig.Listener("0.0.0.0", 9192), c.http().listener());
+        assertEquals(false, c.tracing().enabled());
+        assertEquals(false, c.tracing().includeCaller());
     }
 
     @Test
@@ -75,6 +79,13 @@ class ServerConfigTest {
                 Arguments.of("grpc:\n  port: 70000\n", "key 'grpc.port' must be an integer from 0 to 65535, got 70000"),
                 Arguments.of("grpc:\n  port: nine\n", "key 'grpc.port' must be an integer from 0 to 65535, got 'nine'"),
                 Arguments.of("grpc: 5\n", "key 'grpc' must be a mapping"),
+                Arguments.of("http:\n  prot: 1\n", "unknown key 'http.prot'"),
+                Arguments.of("http:\n  port: -1\n", "key 'http.port' must be an integer from 0 to 65535, got -1"),
+                Arguments.of("http:\n  enabled: maybe\n", "key 'http.enabled' must be true or false, got 'maybe'"),
+                Arguments.of("http:\n  max_header_bytes: 10\n", "key 'http.max_header_bytes' must be an integer from 1024"),
+                Arguments.of("http:\n  check_threads: 0\n", "key 'http.check_threads' must be an integer from 1 to 1024"),
+                Arguments.of("tracing:\n  enabled: 1\n", "key 'tracing.enabled' must be true or false, got 1"),
+                Arguments.of("tracing:\n  exporter: otlp\n", "unknown key 'tracing.exporter'"),
                 Arguments.of("identity:\n  trust_xfcc: yes please\n", "key 'identity.trust_xfcc' must be true or false, got 'yes please'"),
                 Arguments.of("identity:\n  sources: [principal, header]\n", "key 'identity.sources': unknown identity source 'header'"),
                 Arguments.of("tenancy:\n  sources: [dns]\n", "key 'tenancy.sources': unknown tenant source 'dns'"),

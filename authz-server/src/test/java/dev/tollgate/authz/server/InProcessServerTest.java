@@ -49,7 +49,9 @@ class InProcessServerTest {
     static ServingStatus healthBeforeLoad;
 
     static ServerConfig config(Path policies) {
-        return ServerConfig.defaults().withPoliciesDir(policies)
+        ServerConfig defaults = ServerConfig.defaults();
+        return defaults.withPoliciesDir(policies)
+                .withHttp(defaults.http().withListener(new ServerConfig.Listener("127.0.0.1", 0)))
                 .withIdentity(new IdentityPolicy(List.of(IdentitySource.PRINCIPAL, IdentitySource.CERTIFICATE,
                         IdentitySource.XFCC, IdentitySource.PEER_CERTIFICATE), false, Set.of()))
                 .withTenancy(new TenantRouting(List.of(TenantRouting.Source.DESTINATION_PRINCIPAL,

@@ -65,7 +65,7 @@ class NettyServerTest {
         ManagedChannel ch = channel(server, InsecureChannelCredentials.create());
         try {
             assertTrue(server.listeningLine().matches(
-                    "tollgate listening grpc=127\\.0\\.0\\.1:\\d+ admin=127\\.0\\.0\\.1:\\d+ tls=off"), server.listeningLine());
+                    "tollgate listening grpc=127\\.0\\.0\\.1:\\d+ http=127\\.0\\.0\\.1:\\d+ admin=127\\.0\\.0\\.1:\\d+ tls=off"), server.listeningLine());
             CheckResponse r = AuthorizationGrpc.newBlockingStub(ch).check(Requests.get("/accounts"));
             assertEquals(Status.Code.OK.value(), r.getStatus().getCode());
 

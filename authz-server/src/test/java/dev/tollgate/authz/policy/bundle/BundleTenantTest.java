@@ -103,6 +103,7 @@ class BundleTenantTest {
         Files.writeString(config, """
                 grpc: {address: 127.0.0.1, port: 0}
                 admin: {address: 127.0.0.1, port: 0}
+                http: {address: 127.0.0.1, port: 0}
                 tenants:
                   bank-c:
                     entrypoint: envoy/authz/allow
