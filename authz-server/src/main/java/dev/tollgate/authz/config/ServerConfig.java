@@ -158,8 +158,18 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
             throw new ConfigException(output.origin() + ": key 'decision_log.output' must be \"off\", stdout or a"
                     + " file path, got " + output.node());
         }
+        List<String> maskHeaders = t.strings("decision_log.mask_headers");
+        for (String h : maskHeaders) {
+            if (!h.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw new ConfigException(t.originOf("decision_log.mask_headers")
+                        + ": key 'decision_log.mask_headers' must list header names, got '" + h + "'");
+            }
+        }
         return DecisionLogSettings.of(text, t.fraction("decision_log.sample_allowed"),
-                t.integer("decision_log.queue_size", 1, 10_000_000));
+                        t.integer("decision_log.queue_size", 1, 10_000_000))
+                .withInput(t.bool("decision_log.include_input"), maskHeaders)
+                .withRotation(t.integer("decision_log.max_file_bytes", 0, Integer.MAX_VALUE),
+                        t.integer("decision_log.max_files", 0, 1000));
     }
 
     static void checkTls(Tls tls, String origin) {

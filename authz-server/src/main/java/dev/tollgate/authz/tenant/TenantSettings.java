@@ -28,18 +28,26 @@ import java.util.Set;
  * @param engine         {@code wasm} or {@code rego}; empty means chosen by the files present
  * @param evaluation     evaluation budget and {@code http.send} allow-list
  * @param rateLimits     the {@code rate_limits:} section (schema in the ratelimit package documentation)
+ * @param dryRun         {@code mode: dry_run}: decisions are made, logged and counted, but every deny is answered
+ *                       as an allow ({@code dry_run_would_deny})
  */
 public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine,
-                             EvalSettings evaluation, TenantRateLimits rateLimits) {
+                             EvalSettings evaluation, TenantRateLimits rateLimits, boolean dryRun) {
     public static final String DEFAULT_ENTRYPOINT = "envoy/authz/allow";
     /** Shared, so settings without rate limits compare equal. */
     public static final TenantRateLimits NO_RATE_LIMITS = RateLimitConfig.none();
     public static final TenantSettings DEFAULTS = new TenantSettings(DEFAULT_ENTRYPOINT, false, false, Optional.empty(),
-            EvalSettings.DEFAULTS, NO_RATE_LIMITS);
+            EvalSettings.DEFAULTS, NO_RATE_LIMITS, false);
     /** The keys of {@code tenant.yaml}. */
     public static final List<String> KEYS = List.of("entrypoint", "allow_anonymous", "fail_mode", "engine",
-            "evaluation", "http_send", "rate_limits");
+            "evaluation", "http_send", "rate_limits", "mode");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** Settings that enforce their decisions ({@code mode: enforce}). */
+    public TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine,
+                          EvalSettings evaluation, TenantRateLimits rateLimits) {
+        this(entrypoint, allowAnonymous, failOpen, engine, evaluation, rateLimits, false);
+    }
 
     /** Settings with the default evaluation budget and no rate limits. */
     public TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine) {
@@ -131,7 +139,16 @@ public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean 
                 throw new IllegalArgumentException(String.join("; ", e.problems()));
             }
         }
-        return new TenantSettings(entrypoint, anonymous, failOpen, engine, evaluation(root, origin), rateLimits);
+        boolean dryRun = false;
+        JsonNode mode = root.get("mode");
+        if (mode != null) {
+            if (!mode.isTextual() || !(mode.textValue().equals("enforce") || mode.textValue().equals("dry_run"))) {
+                throw new IllegalArgumentException(origin + ": key 'mode' must be 'enforce' or 'dry_run', got " + mode);
+            }
+            dryRun = mode.textValue().equals("dry_run");
+        }
+        return new TenantSettings(entrypoint, anonymous, failOpen, engine, evaluation(root, origin), rateLimits,
+                dryRun);
     }
 
     private static EvalSettings evaluation(JsonNode root, String origin) {
