@@ -13,6 +13,7 @@ import dev.tollgate.authz.ratelimit.RedisSettings;
 import dev.tollgate.authz.telemetry.DecisionLogSettings;
 import dev.tollgate.authz.policy.BundleTenant;
 import dev.tollgate.authz.policy.ReloadOptions;
+import dev.tollgate.authz.rollout.CandidateConfig;
 import dev.tollgate.authz.tenant.TenantRouting;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,13 +31,14 @@ import java.util.Set;
  *
  * @param redis       shared rate-limit counters ({@code rate_limits.redis}); empty when not configured
  * @param decisionLog {@code decision_log}
+ * @param candidates  {@code candidates}: candidate policies evaluated beside the live ones
  */
 public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInboundMetadataBytes,
                            Duration shutdownGrace, Tls tls, Listener admin, Path policiesDir,
                            IdentityPolicy identity, TenantRouting tenancy, InputOptions input, int maxHeaderBytes,
                            ResponseHeaders responseHeaders, int wasmPoolSize, Duration wasmBorrowTimeout,
                            Optional<RedisSettings> redis, DecisionLogSettings decisionLog,
-                           ReloadOptions reload, List<BundleTenant> bundleTenants) {
+                           ReloadOptions reload, List<BundleTenant> bundleTenants, CandidateConfig candidates) {
 
     public ServerConfig {
         bundleTenants = List.copyOf(bundleTenants);
@@ -85,7 +87,7 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
             }
         }
         ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts",
-                "rate_limits.redis", "tenants", "keys"));
+                "rate_limits.redis", "tenants", "keys", "candidates.tenants"));
         return from(t);
     }
 
@@ -132,7 +134,9 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 redis(t), decisionLog(t),
                 new ReloadOptions(t.bool("policies.watch"), Duration.ofMillis(t.integer("policies.debounce_ms", 0, 600_000)),
                         Duration.ofMillis(t.integer("policies.poll_interval_ms", 100, 3_600_000))),
-                BundleTenantsConfig.parse(t.node("tenants"), t.originOf("tenants"), t.node("keys"), t.originOf("keys")));
+                BundleTenantsConfig.parse(t.node("tenants"), t.originOf("tenants"), t.node("keys"), t.originOf("keys")),
+                CandidatesConfig.parse(t.node("candidates.tenants"), t.originOf("candidates.tenants"),
+                        t.integer("candidates.queue_size", 1, 10_000_000)));
     }
 
     private static Optional<RedisSettings> redis(ConfigTree t) {
@@ -184,55 +188,61 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
     public ServerConfig withGrpc(Listener l) {
         return new ServerConfig(l, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, candidates);
     }
 
     public ServerConfig withAdmin(Listener l) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, l,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, candidates);
     }
 
     public ServerConfig withPoliciesDir(Path dir) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 dir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, candidates);
     }
 
     public ServerConfig withTls(Tls newTls) {
         checkTls(newTls, "command line");
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, newTls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, candidates);
     }
 
     public ServerConfig withIdentity(IdentityPolicy newIdentity) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, newIdentity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, candidates);
     }
 
     public ServerConfig withRedis(Optional<RedisSettings> newRedis) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                newRedis, decisionLog, reload, bundleTenants);
+                newRedis, decisionLog, reload, bundleTenants, candidates);
     }
 
     public ServerConfig withDecisionLog(DecisionLogSettings newDecisionLog) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, newDecisionLog, reload, bundleTenants);
+                redis, newDecisionLog, reload, bundleTenants, candidates);
     }
 
     public ServerConfig withReload(ReloadOptions newReload) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, newReload, bundleTenants);
+                redis, decisionLog, newReload, bundleTenants, candidates);
     }
 
     public ServerConfig withTenancy(TenantRouting newTenancy) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, newTenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants);
+                redis, decisionLog, reload, bundleTenants, candidates);
+    }
+
+    public ServerConfig withCandidates(CandidateConfig newCandidates) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog, reload, bundleTenants, newCandidates);
     }
 }

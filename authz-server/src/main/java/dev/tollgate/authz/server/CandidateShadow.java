@@ -9,8 +9,9 @@ import dev.tollgate.authz.decision.Decision;
  */
 interface CandidateShadow {
     /**
-     * @param input the input document the live policy saw (read-only)
-     * @param live  the live policy's decision, before rate limits and dry-run
+     * @param revision the live policy's revision
+     * @param input    the input document the live policy saw (read-only)
+     * @param live     the live policy's decision, before rate limits and dry-run
      */
-    void offer(String tenant, JsonNode input, Decision live, String decisionId);
+    void offer(String tenant, String revision, JsonNode input, Decision live, String decisionId);
 }

@@ -190,7 +190,7 @@ public final class CheckPipeline {
             Decision decision = evaluate(tenant.get(), input, decisionId);
             long evalNanos = System.nanoTime() - evalStart;
             if (candidates != null) {
-                candidates.offer(tenantName, input, decision, decisionId);
+                candidates.offer(tenantName, tenant.get().revision(), input, decision, decisionId);
             }
             if (decision.allowed()) {
                 CheckContext context = new CheckContext(decisionId, tenantName, tenant.get().settings(), identity,

@@ -11,6 +11,7 @@ import dev.tollgate.authz.policy.ReloadStats;
 import dev.tollgate.authz.policy.TenantActivator;
 import dev.tollgate.authz.ratelimit.RateLimitConfigException;
 import dev.tollgate.authz.ratelimit.RateLimiter;
+import dev.tollgate.authz.rollout.CandidatePolicies;
 import dev.tollgate.authz.telemetry.CheckMetrics;
 import dev.tollgate.authz.telemetry.DecisionLog;
 import dev.tollgate.authz.telemetry.MetricWriter;
@@ -54,6 +55,8 @@ public final class Tollgate implements AutoCloseable {
     private final CheckPipeline pipeline;
     private final PolicyLifecycle lifecycle;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final CandidatePolicies candidatePolicies;
+    private final CandidateRunner candidateRunner;
 
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages) {
         this(config, engines, stages, Ticker.systemTicker());
@@ -92,9 +95,17 @@ public final class Tollgate implements AutoCloseable {
         registry.names().forEach(checkMetrics::declareTenant);
         List<DecisionStage> all = new ArrayList<>(stages);
         all.add(new RateLimitStage(rateLimiter, checkMetrics));
+        if (config.candidates().isEmpty()) {
+            this.candidatePolicies = null;
+            this.candidateRunner = null;
+        } else {
+            this.candidatePolicies = new CandidatePolicies(config.candidates(), loader, config.reload().pollInterval());
+            this.candidateRunner = new CandidateRunner(config.candidates(), candidatePolicies, decisionLog);
+            metrics.register(candidatePolicies).register(candidateRunner);
+        }
         this.pipeline = new CheckPipeline(new TenantResolver(config.tenancy()), new IdentityResolver(config.identity()),
                 registry, config.input(), config.maxHeaderBytes(), config.responseHeaders(), all,
-                new CheckTelemetry(checkMetrics, decisionLog));
+                new CheckTelemetry(checkMetrics, decisionLog), candidateRunner);
         metrics.register(checkMetrics)
                 .register(new RateLimitMetricSource(rateLimiter.metrics()))
                 .register(this::tenantReadiness)
@@ -109,11 +120,17 @@ public final class Tollgate implements AutoCloseable {
     /** Loads every tenant once; health turns SERVING only if every tenant has a policy in service. */
     public void loadTenants() {
         lifecycle.loadAll();
+        if (candidatePolicies != null) {
+            candidatePolicies.scan();
+        }
     }
 
     /** Keeps policies current from now on: directory watch, fingerprint checks, bundle polling. */
     public void startReloading() {
         lifecycle.start();
+        if (candidatePolicies != null) {
+            candidatePolicies.start();
+        }
     }
 
     /** Reload statistics (successes, failures, last error, per-tenant revision), for metrics. */
@@ -124,6 +141,9 @@ public final class Tollgate implements AutoCloseable {
     /** Fingerprints the policy directory now and reloads what changed. */
     public void rescanPolicies() {
         lifecycle.rescan();
+        if (candidatePolicies != null) {
+            candidatePolicies.scan();
+        }
     }
 
     private void updateHealth() {
@@ -215,6 +235,10 @@ public final class Tollgate implements AutoCloseable {
     @Override
     public void close() {
         lifecycle.close();
+        if (candidateRunner != null) {
+            candidateRunner.close();
+            candidatePolicies.close();
+        }
         for (Tenant t : registry.tenants()) {
             t.policy().ifPresent(p -> p.close());
         }
