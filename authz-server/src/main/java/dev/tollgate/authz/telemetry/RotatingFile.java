@@ -33,6 +33,9 @@ final class RotatingFile implements AutoCloseable {
     }
 
     private void open() throws IOException {
+        if (out != null) {
+            out.close();
+        }
         out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                 StandardOpenOption.WRITE);
         size = Files.size(file);
@@ -42,7 +45,13 @@ final class RotatingFile implements AutoCloseable {
     void writeLine(String line) throws IOException {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         if (maxBytes > 0 && size > 0 && size + bytes.length > maxBytes) {
-            rotate();
+            try {
+                rotate();
+            } catch (IOException e) {
+                // Keep appending to FILE (reopened if rotation closed it); this line is counted as failed.
+                open();
+                throw e;
+            }
         }
         out.write(bytes);
         size += bytes.length;
