@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code tollgate}: the command-line entry point. Subcommands are listed in {@link Command#subcommands()}. */
 @Command(name = "tollgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Envoy external-authorization (ext_authz v3) policy decision service.",
-        subcommands = {ServeCommand.class, TestCommand.class, CheckCommand.class, EvalCommand.class, ReplayCommand.class,
+        subcommands = {ServeCommand.class, TestCommand.class, CheckCommand.class, EvalCommand.class,
+                ReplayCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

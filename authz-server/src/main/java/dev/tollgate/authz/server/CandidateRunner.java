@@ -96,7 +96,8 @@ final class CandidateRunner implements CandidateShadow, MetricSource, AutoClosea
             return;
         }
         long start = System.nanoTime();
-        Decision d = CheckPipeline.evaluate(candidate.get(), job.input(), job.decisionId());
+        Decision d = CheckPipeline.evaluate(candidate.get(), job.input(), job.decisionId(),
+                "candidate of tenant " + job.tenant());
         long nanos = System.nanoTime() - start;
         counts.get(job.tenant())[job.liveAllowed() ? 0 : 1][d.allowed() ? 0 : 1].increment();
         if (d.allowed() != job.liveAllowed() && log.wants(false)) {

@@ -224,6 +224,14 @@ public final class CheckPipeline {
      * policy said, an undefined-result deny, or an evaluation error under the tenant's fail mode.
      */
     public static Decision evaluate(Tenant tenant, JsonNode input, String decisionId) {
+        return evaluate(tenant, input, decisionId, null);
+    }
+
+    /**
+     * As {@link #evaluate(Tenant, JsonNode, String)}; {@code subject} starts its log lines (e.g. "candidate of
+     * tenant x"), null for "tenant x" (built only when something is logged).
+     */
+    static Decision evaluate(Tenant tenant, JsonNode input, String decisionId, String subject) {
         CompiledPolicy policy = tenant.policy().orElseThrow();
         String failure;
         switch (policy.evaluate(input)) {
@@ -239,7 +247,8 @@ public final class CheckPipeline {
             }
             case EvalResult.Failed f -> failure = f.message();
         }
-        LOG.log(Level.WARNING, "tenant " + tenant.name() + " check " + decisionId + ": " + failure
+        LOG.log(Level.WARNING, (subject == null ? "tenant " + tenant.name() : subject) + " check " + decisionId
+                + ": " + failure
                 + (tenant.settings().failOpen() ? " (fail_mode open: allowing)" : ""));
         // The caller learns the reason code, not internal messages.
         return tenant.settings().failOpen() ? Decision.allow(Reason.FAIL_OPEN, "")

@@ -200,7 +200,7 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
         }
     }
 
-    /** The masked input with OPA's {@code erased} / {@code masked} lists; masking happens here, on the writer thread. */
+    /** The masked input with OPA's {@code erased} / {@code masked} lists; masked here, on the writer thread. */
     private void writeInput(JsonGenerator g, DecisionRecord r) throws IOException {
         ObjectNode event = MAPPER.createObjectNode();
         event.put("decision_id", r.decisionId());

@@ -28,7 +28,8 @@ public record DecisionLogSettings(boolean enabled, Optional<Path> file, double s
             throw new IllegalArgumentException("queue_size must be positive, got " + queueSize);
         }
         if (maxFileBytes < 0) {
-            throw new IllegalArgumentException("max_file_bytes must be 0 (no rotation) or positive, got " + maxFileBytes);
+            throw new IllegalArgumentException("max_file_bytes must be 0 (no rotation) or positive, got "
+                    + maxFileBytes);
         }
         if (maxFiles < 0) {
             throw new IllegalArgumentException("max_files must not be negative, got " + maxFiles);
@@ -52,11 +53,13 @@ public record DecisionLogSettings(boolean enabled, Optional<Path> file, double s
 
     /** These settings with the input document logged (masked as given) or not. */
     public DecisionLogSettings withInput(boolean include, List<String> headers) {
-        return new DecisionLogSettings(enabled, file, sampleAllowed, queueSize, include, headers, maxFileBytes, maxFiles);
+        return new DecisionLogSettings(enabled, file, sampleAllowed, queueSize, include, headers, maxFileBytes,
+                maxFiles);
     }
 
     /** These settings with size-based rotation of the file. */
     public DecisionLogSettings withRotation(long bytes, int files) {
-        return new DecisionLogSettings(enabled, file, sampleAllowed, queueSize, includeInput, maskHeaders, bytes, files);
+        return new DecisionLogSettings(enabled, file, sampleAllowed, queueSize, includeInput, maskHeaders, bytes,
+                files);
     }
 }
