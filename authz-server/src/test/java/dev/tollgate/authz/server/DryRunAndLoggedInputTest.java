@@ -89,9 +89,12 @@ class DryRunAndLoggedInputTest {
             responses.add(t.pipeline().check(request("bank-a", "GET"), Optional.empty()));    // allowed
             responses.add(t.pipeline().check(request("bank-a", "GET"), Optional.empty()));    // over the limit
             responses.add(t.pipeline().check(request("bank-b", "DELETE"), Optional.empty())); // enforced tenant
+            responses.add(t.pipeline().check(Requests.check(null, "spiffe://cluster.local/ns/bank-a/sa/ledger",
+                    Requests.http("GET", "/")).build(), Optional.empty()));                       // no identity
             String metrics = t.metrics().scrape();
+            assertFalse(metrics.contains("tollgate_candidate_"), "no candidate machinery without candidates");
             assertTrue(metrics.contains(
-                    "tollgate_checks_total{tenant=\"bank-a\",decision=\"allow\",reason=\"dry_run_would_deny\"} 2"),
+                    "tollgate_checks_total{tenant=\"bank-a\",decision=\"allow\",reason=\"dry_run_would_deny\"} 3"),
                     metrics);
         }
         CheckResponse denied = responses.get(0);
@@ -108,11 +111,15 @@ class DryRunAndLoggedInputTest {
         assertTrue(enforced.hasDeniedResponse());
         assertEquals("policy_denied", metadata(enforced).get("reason").getStringValue());
 
+        CheckResponse anonymous = responses.get(4);
+        assertTrue(anonymous.hasOkResponse());
+        assertEquals("identity_missing", metadata(anonymous).get("would_deny_reason").getStringValue());
         List<JsonNode> lines = new ArrayList<>();
         for (String l : Files.readAllLines(file)) {
             lines.add(JSON.readTree(l));
         }
-        assertEquals(4, lines.size());
+        assertEquals(5, lines.size());
+        assertEquals("identity_missing", lines.get(4).get("would_deny_reason").textValue());
         assertTrue(lines.get(0).get("allowed").booleanValue());
         assertEquals("dry_run_would_deny", lines.get(0).get("reason").textValue());
         assertEquals("policy_denied", lines.get(0).get("would_deny_reason").textValue());
