@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tollgate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Envoy external-authorization (ext_authz v3) policy decision service.",
         subcommands = {ServeCommand.class, TestCommand.class, CheckCommand.class, EvalCommand.class, FmtCommand.class,
+                ReplayCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

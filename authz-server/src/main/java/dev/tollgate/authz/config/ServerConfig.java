@@ -16,6 +16,7 @@ import dev.tollgate.authz.telemetry.DecisionLogSettings;
 import dev.tollgate.authz.telemetry.TracingSettings;
 import dev.tollgate.authz.policy.BundleTenant;
 import dev.tollgate.authz.policy.ReloadOptions;
+import dev.tollgate.authz.rollout.CandidateConfig;
 import dev.tollgate.authz.tenant.TenantRouting;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,7 @@ import java.util.Set;
  * @param decisionLog {@code decision_log}
  * @param http        the HTTP ext_authz listener ({@code http.*})
  * @param tracing     {@code tracing.*}
+ * @param candidates  {@code candidates}: candidate policies evaluated beside the live ones
  */
 public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInboundMetadataBytes,
                            Duration shutdownGrace, Tls tls, Listener admin, Path policiesDir,
@@ -44,7 +46,7 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                            ResponseHeaders responseHeaders, int wasmPoolSize, Duration wasmBorrowTimeout,
                            Optional<RedisSettings> redis, DecisionLogSettings decisionLog,
                            ReloadOptions reload, List<BundleTenant> bundleTenants, HttpSettings http,
-                           TracingSettings tracing) {
+                           TracingSettings tracing, CandidateConfig candidates) {
 
     public ServerConfig {
         bundleTenants = List.copyOf(bundleTenants);
@@ -92,8 +94,9 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                 throw new ConfigException(origin + ": cannot read (" + e.getMessage() + ")");
             }
         }
-        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts", "tenancy.trust_domains", "identity.trust_bundles",
-                "rate_limits.redis", "tenants", "keys"));
+        ConfigTree t = new ConfigTree(defaults, user, origin, Set.of("tenancy.namespaces", "tenancy.hosts",
+                "tenancy.trust_domains", "identity.trust_bundles", "rate_limits.redis", "tenants", "keys",
+                "candidates.tenants"));
         return from(t);
     }
 
@@ -147,7 +150,9 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
                         t.integer("http.max_initial_line_bytes", 256, Integer.MAX_VALUE),
                         t.integer("http.check_threads", 1, 1024),
                         t.integer("http.check_queue", 1, 1_000_000)),
-                new TracingSettings(t.bool("tracing.enabled"), t.bool("tracing.include_caller")));
+                new TracingSettings(t.bool("tracing.enabled"), t.bool("tracing.include_caller")),
+                CandidatesConfig.parse(t.node("candidates.tenants"), t.originOf("candidates.tenants"),
+                        t.integer("candidates.queue_size", 1, 10_000_000)));
     }
 
     private static IdentityPolicy identity(ConfigTree t, List<IdentitySource> sources) {
@@ -228,8 +233,18 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
             throw new ConfigException(output.origin() + ": key 'decision_log.output' must be \"off\", stdout or a"
                     + " file path, got " + output.node());
         }
+        List<String> maskHeaders = t.strings("decision_log.mask_headers");
+        for (String h : maskHeaders) {
+            if (!h.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw new ConfigException(t.originOf("decision_log.mask_headers")
+                        + ": key 'decision_log.mask_headers' must list header names, got '" + h + "'");
+            }
+        }
         return DecisionLogSettings.of(text, t.fraction("decision_log.sample_allowed"),
-                t.integer("decision_log.queue_size", 1, 10_000_000));
+                        t.integer("decision_log.queue_size", 1, 10_000_000))
+                .withInput(t.bool("decision_log.include_input"), maskHeaders)
+                .withRotation(t.integer("decision_log.max_file_bytes", 0, Integer.MAX_VALUE),
+                        t.integer("decision_log.max_files", 0, 1000));
     }
 
     static void checkTls(Tls tls, String origin) {
@@ -244,19 +259,19 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
     public ServerConfig withGrpc(Listener l) {
         return new ServerConfig(l, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants, http, tracing);
+                redis, decisionLog, reload, bundleTenants, http, tracing, candidates);
     }
 
     public ServerConfig withAdmin(Listener l) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, l,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants, http, tracing);
+                redis, decisionLog, reload, bundleTenants, http, tracing, candidates);
     }
 
     public ServerConfig withPoliciesDir(Path dir) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 dir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants, http, tracing);
+                redis, decisionLog, reload, bundleTenants, http, tracing, candidates);
     }
 
     public ServerConfig withTls(Tls newTls) {
@@ -267,48 +282,54 @@ public record ServerConfig(Listener grpc, int maxInboundMessageBytes, int maxInb
         }
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, newTls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants, http, tracing);
+                redis, decisionLog, reload, bundleTenants, http, tracing, candidates);
     }
 
     public ServerConfig withIdentity(IdentityPolicy newIdentity) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, newIdentity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants, http, tracing);
+                redis, decisionLog, reload, bundleTenants, http, tracing, candidates);
     }
 
     public ServerConfig withRedis(Optional<RedisSettings> newRedis) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                newRedis, decisionLog, reload, bundleTenants, http, tracing);
+                newRedis, decisionLog, reload, bundleTenants, http, tracing, candidates);
     }
 
     public ServerConfig withDecisionLog(DecisionLogSettings newDecisionLog) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, newDecisionLog, reload, bundleTenants, http, tracing);
+                redis, newDecisionLog, reload, bundleTenants, http, tracing, candidates);
     }
 
     public ServerConfig withReload(ReloadOptions newReload) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, newReload, bundleTenants, http, tracing);
+                redis, decisionLog, newReload, bundleTenants, http, tracing, candidates);
     }
 
     public ServerConfig withTenancy(TenantRouting newTenancy) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, newTenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants, http, tracing);
+                redis, decisionLog, reload, bundleTenants, http, tracing, candidates);
     }
 
     public ServerConfig withHttp(HttpSettings newHttp) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants, newHttp, tracing);
+                redis, decisionLog, reload, bundleTenants, newHttp, tracing, candidates);
     }
 
     public ServerConfig withTracing(TracingSettings newTracing) {
         return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
                 policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
-                redis, decisionLog, reload, bundleTenants, http, newTracing);
+                redis, decisionLog, reload, bundleTenants, http, newTracing, candidates);
+    }
+
+    public ServerConfig withCandidates(CandidateConfig newCandidates) {
+        return new ServerConfig(grpc, maxInboundMessageBytes, maxInboundMetadataBytes, shutdownGrace, tls, admin,
+                policiesDir, identity, tenancy, input, maxHeaderBytes, responseHeaders, wasmPoolSize, wasmBorrowTimeout,
+                redis, decisionLog, reload, bundleTenants, http, tracing, newCandidates);
     }
 }

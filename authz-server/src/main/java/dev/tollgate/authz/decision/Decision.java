@@ -52,4 +52,18 @@ public record Decision(boolean allowed, Reason reason, String detail, int httpSt
         return new Decision(false, newReason, newDetail, newReason.httpStatus(), List.of(), List.of(), List.of(),
                 List.of(), List.of(), Optional.empty(), dynamicMetadata, raw);
     }
+
+    /** Metadata key (and decision-log field) carrying the reason a dry-run tenant would have denied with. */
+    public static final String WOULD_DENY_REASON = "would_deny_reason";
+
+    /**
+     * This deny answered as an allow for a tenant in {@code mode: dry_run}: reason {@code dry_run_would_deny},
+     * nothing of the deny response, and the would-be reason in the dynamic metadata.
+     */
+    public Decision allowedByDryRun() {
+        ObjectNode metadata = dynamicMetadata.deepCopy();
+        metadata.put(WOULD_DENY_REASON, reason.code());
+        return new Decision(true, Reason.DRY_RUN_WOULD_DENY, detail, 200, List.of(), List.of(), List.of(), List.of(),
+                List.of(), Optional.empty(), metadata, raw);
+    }
 }

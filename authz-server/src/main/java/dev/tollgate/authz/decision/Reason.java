@@ -22,8 +22,11 @@ public record Reason(String code, int httpStatus) {
     /** Shared rate-limit counters could not answer and the tenant denies in that case. */
     public static final Reason RATE_LIMIT_UNAVAILABLE = new Reason("rate_limit_unavailable", 503);
 
+    /** Allowed although the decision was a deny, because the tenant runs {@code mode: dry_run}. */
+    public static final Reason DRY_RUN_WOULD_DENY = new Reason("dry_run_would_deny", 200);
+
     /** Every reason the server itself produces (metric label values come only from these). */
     public static final java.util.List<Reason> ALL = java.util.List.of(ALLOWED, POLICY_DENIED, UNDEFINED_RESULT,
             IDENTITY_MISSING, IDENTITY_INVALID, UNKNOWN_TENANT, TENANT_NOT_READY, EVALUATION_ERROR, INVALID_REQUEST,
-            FAIL_OPEN, RATE_LIMITED, RATE_LIMIT_UNAVAILABLE);
+            FAIL_OPEN, RATE_LIMITED, RATE_LIMIT_UNAVAILABLE, DRY_RUN_WOULD_DENY);
 }

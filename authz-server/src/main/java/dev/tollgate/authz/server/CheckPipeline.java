@@ -1,5 +1,6 @@
 package dev.tollgate.authz.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.authz.decision.CheckResponses;
 import dev.tollgate.authz.decision.Decision;
@@ -45,6 +46,7 @@ public final class CheckPipeline {
     private final ResponseHeaders responseHeaders;
     private final List<DecisionStage> stages;
     private final CheckObserver observer;
+    private final CandidateShadow candidates;
 
     public CheckPipeline(TenantResolver tenantResolver, IdentityResolver identityResolver, TenantRegistry registry,
                          InputOptions inputOptions, int maxHeaderBytes, ResponseHeaders responseHeaders,
@@ -56,6 +58,15 @@ public final class CheckPipeline {
     CheckPipeline(TenantResolver tenantResolver, IdentityResolver identityResolver, TenantRegistry registry,
                   InputOptions inputOptions, int maxHeaderBytes, ResponseHeaders responseHeaders,
                   List<DecisionStage> stages, CheckObserver observer) {
+        this(tenantResolver, identityResolver, registry, inputOptions, maxHeaderBytes, responseHeaders, stages,
+                observer, null);
+    }
+
+    /** @param candidates shadow evaluation of candidate policies, or null when no tenant has one */
+    CheckPipeline(TenantResolver tenantResolver, IdentityResolver identityResolver, TenantRegistry registry,
+                  InputOptions inputOptions, int maxHeaderBytes, ResponseHeaders responseHeaders,
+                  List<DecisionStage> stages, CheckObserver observer, CandidateShadow candidates) {
+        this.candidates = candidates;
         this.observer = observer;
         this.tenantResolver = tenantResolver;
         this.identityResolver = identityResolver;
@@ -71,15 +82,22 @@ public final class CheckPipeline {
      *
      * @param revision  the deciding tenant's policy revision, or null when no loaded tenant decided
      * @param evalNanos time spent in the policy engine, 0 when no policy ran
+     * @param input     the input document the policy saw (read-only), or null when no policy ran
+     * @param policy    the policy that decided, or null when none ran (the decision log evaluates its mask rules)
      */
     public record Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity,
-                          String revision, long evalNanos) {
+                          String revision, long evalNanos, JsonNode input, CompiledPolicy policy) {
         public Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity) {
             this(decision, decisionId, tenant, identity, null, 0);
         }
 
         public Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity, String revision) {
             this(decision, decisionId, tenant, identity, revision, 0);
+        }
+
+        public Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity, String revision,
+                       long evalNanos) {
+            this(decision, decisionId, tenant, identity, revision, evalNanos, null, null);
         }
     }
 
@@ -148,14 +166,14 @@ public final class CheckPipeline {
                         tenantResolver.federated(attributes, tenantName, f.identity().id().trustDomain())));
                 case IdentityResult.Missing m -> {
                     if (!tenant.get().settings().allowAnonymous()) {
-                        return new Outcome(Decision.deny(Reason.IDENTITY_MISSING, m.detail()), decisionId, tenantName,
-                                null, tenant.get().revision());
+                        return settled(tenant.get(), new Outcome(Decision.deny(Reason.IDENTITY_MISSING, m.detail()),
+                                decisionId, tenantName, null, tenant.get().revision()));
                     }
                 }
                 case IdentityResult.Invalid i -> {
                     if (!tenant.get().settings().allowAnonymous()) {
-                        return new Outcome(Decision.deny(Reason.IDENTITY_INVALID, i.detail()), decisionId, tenantName,
-                                null, tenant.get().revision());
+                        return settled(tenant.get(), new Outcome(Decision.deny(Reason.IDENTITY_INVALID, i.detail()),
+                                decisionId, tenantName, null, tenant.get().revision()));
                     }
                 }
             }
@@ -165,13 +183,16 @@ public final class CheckPipeline {
                 input = InputDocuments.build(request, caller == null ? null : identityForms(caller).json(), tenantName,
                         inputOptions);
             } catch (InvalidRequestException e) {
-                return new Outcome(Decision.deny(Reason.INVALID_REQUEST, e.getMessage()), decisionId, tenantName,
-                        caller, tenant.get().revision());
+                return settled(tenant.get(), new Outcome(Decision.deny(Reason.INVALID_REQUEST, e.getMessage()),
+                        decisionId, tenantName, caller, tenant.get().revision()));
             }
             // The tenant read above is the snapshot this check uses to the end, whatever a reload publishes.
             long evalStart = System.nanoTime();
             Decision decision = evaluate(tenant.get(), input, decisionId);
             long evalNanos = System.nanoTime() - evalStart;
+            if (candidates != null) {
+                candidates.offer(tenantName, tenant.get().revision(), input, decision, decisionId);
+            }
             if (decision.allowed()) {
                 CheckContext context = new CheckContext(decisionId, tenantName, tenant.get().settings(), identity,
                         request, input);
@@ -182,14 +203,36 @@ public final class CheckPipeline {
                     }
                 }
             }
-            return new Outcome(decision, decisionId, tenantName, caller, tenant.get().revision(), evalNanos);
+            return settled(tenant.get(), new Outcome(decision, decisionId, tenantName, caller,
+                    tenant.get().revision(), evalNanos, input, tenant.get().policy().orElseThrow()));
         } catch (RuntimeException | StackOverflowError e) {
             LOG.log(Level.ERROR, "check " + decisionId + " failed unexpectedly", e);
             return new Outcome(Decision.deny(Reason.EVALUATION_ERROR, ""), decisionId, tenantName, caller);
         }
     }
 
-    private static Decision evaluate(Tenant tenant, ObjectNode input, String decisionId) {
+    /** A deny for a tenant in {@code mode: dry_run} becomes an allow that says what it would have been. */
+    private static Outcome settled(Tenant tenant, Outcome o) {
+        if (o.decision().allowed() || !tenant.settings().dryRun()) {
+            return o;
+        }
+        return new Outcome(o.decision().allowedByDryRun(), o.decisionId(), o.tenant(), o.identity(), o.revision(),
+                o.evalNanos(), o.input(), o.policy());
+    }
+
+    /**
+     * The tenant policy's decision for an input document (before any {@link DecisionStage}): what the
+     * policy said, an undefined-result deny, or an evaluation error under the tenant's fail mode.
+     */
+    public static Decision evaluate(Tenant tenant, JsonNode input, String decisionId) {
+        return evaluate(tenant, input, decisionId, null);
+    }
+
+    /**
+     * As {@link #evaluate(Tenant, JsonNode, String)}; {@code subject} starts its log lines (e.g. "candidate of
+     * tenant x"), null for "tenant x" (built only when something is logged).
+     */
+    static Decision evaluate(Tenant tenant, JsonNode input, String decisionId, String subject) {
         CompiledPolicy policy = tenant.policy().orElseThrow();
         String failure;
         switch (policy.evaluate(input)) {
@@ -205,7 +248,8 @@ public final class CheckPipeline {
             }
             case EvalResult.Failed f -> failure = f.message();
         }
-        LOG.log(Level.WARNING, "tenant " + tenant.name() + " check " + decisionId + ": " + failure
+        LOG.log(Level.WARNING, (subject == null ? "tenant " + tenant.name() : subject) + " check " + decisionId
+                + ": " + failure
                 + (tenant.settings().failOpen() ? " (fail_mode open: allowing)" : ""));
         // The caller learns the reason code, not internal messages.
         return tenant.settings().failOpen() ? Decision.allow(Reason.FAIL_OPEN, "")

@@ -7,6 +7,10 @@ import dev.tollgate.authz.ratelimit.RateLimitResponse;
 import dev.tollgate.authz.telemetry.CheckMetrics;
 import dev.tollgate.authz.telemetry.DecisionLog;
 import dev.tollgate.authz.telemetry.DecisionRecord;
+import dev.tollgate.authz.telemetry.LoggedInput;
+import dev.tollgate.authz.engine.CompiledPolicy;
+import dev.tollgate.authz.engine.EvalResult;
+import dev.tollgate.authz.engine.rego.RegoPolicy;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.opentelemetry.api.trace.Span;
@@ -59,10 +63,34 @@ final class CheckTelemetry implements CheckObserver {
                 spanId = span.getSpanId();
             }
         }
+        String wouldDeny = null;
+        if (d.reason() == Reason.DRY_RUN_WOULD_DENY) {
+            JsonNode would = d.dynamicMetadata().get(Decision.WOULD_DENY_REASON);
+            wouldDeny = would == null ? null : would.asText();
+        }
+        LoggedInput input = log.includesInput() && o.input() != null
+                ? new LoggedInput(o.input(), maskRules(o.policy())) : null;
         log.offer(new DecisionRecord(o.decisionId(), startMillis, o.tenant(),
                 o.identity() == null ? null : o.identity().id().spiffeId(),
                 o.identity() == null ? null : o.identity().source().wireName(), method, path, d.allowed(),
                 d.reason().code(), d.allowed() ? 200 : d.httpStatus(), o.revision(), o.evalNanos(), checkNanos,
-                rateLimitKey, traceId, spanId));
+                rateLimitKey, traceId, spanId, wouldDeny, input, null));
+    }
+
+    static final String MASK_RULE = "system/log/mask";
+
+    /**
+     * The policy's {@code system.log.mask} rules, as OPA reads them, evaluated later on the writer
+     * thread. A wasm policy has none (its compiled entrypoints do not include them).
+     */
+    static LoggedInput.MaskRules maskRules(CompiledPolicy policy) {
+        if (!(policy instanceof RegoPolicy rego) || !rego.definesRule(MASK_RULE)) {
+            return LoggedInput.MaskRules.NONE;
+        }
+        return event -> switch (rego.evaluateRule(MASK_RULE, event)) {
+            case EvalResult.Defined v -> v.value();
+            case EvalResult.Undefined u -> null;
+            case EvalResult.Failed f -> throw new IllegalStateException("system.log.mask failed: " + f.message());
+        };
     }
 }

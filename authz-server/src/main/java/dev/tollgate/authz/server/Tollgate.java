@@ -14,6 +14,7 @@ import dev.tollgate.authz.policy.ReloadStats;
 import dev.tollgate.authz.policy.TenantActivator;
 import dev.tollgate.authz.ratelimit.RateLimitConfigException;
 import dev.tollgate.authz.ratelimit.RateLimiter;
+import dev.tollgate.authz.rollout.CandidatePolicies;
 import dev.tollgate.authz.telemetry.CheckMetrics;
 import dev.tollgate.authz.telemetry.DecisionLog;
 import dev.tollgate.authz.telemetry.MetricWriter;
@@ -69,6 +70,8 @@ public final class Tollgate implements AutoCloseable {
     private final TenantResolver httpTenants;
     private final CheckCall grpcCheck;
     private final CheckCall httpCheck;
+    private final CandidatePolicies candidatePolicies;
+    private final CandidateRunner candidateRunner;
 
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages) {
         this(config, engines, stages, Ticker.systemTicker());
@@ -128,13 +131,22 @@ public final class Tollgate implements AutoCloseable {
         List<DecisionStage> all = new ArrayList<>(stages);
         RateLimitStage rateLimitStage = new RateLimitStage(rateLimiter, checkMetrics);
         all.add(tracing.enabled() ? new TracedRateLimitStage(rateLimitStage, tracing.tracer()) : rateLimitStage);
+        if (config.candidates().isEmpty()) {
+            this.candidatePolicies = null;
+            this.candidateRunner = null;
+        } else {
+            this.candidatePolicies = new CandidatePolicies(config.candidates(), loader, config.reload().pollInterval());
+            this.candidateRunner = new CandidateRunner(config.candidates(), candidatePolicies, decisionLog);
+            metrics.register(candidatePolicies).register(candidateRunner);
+        }
         CheckTelemetry telemetry = new CheckTelemetry(checkMetrics, decisionLog, tracing.enabled());
         this.pipeline = new CheckPipeline(new TenantResolver(config.tenancy()), identityResolver,
-                registry, config.input(), config.maxHeaderBytes(), config.responseHeaders(), all, telemetry);
+                registry, config.input(), config.maxHeaderBytes(), config.responseHeaders(), all, telemetry,
+                candidateRunner);
         // HTTP mode: the /tenants/<tenant>/ path prefix (carried as context_extensions.tenant) decides first.
         this.httpTenants = new TenantResolver(httpRouting(config.tenancy()));
         this.httpPipeline = new CheckPipeline(httpTenants, identityResolver, registry, config.input(),
-                config.maxHeaderBytes(), config.responseHeaders(), all, telemetry);
+                config.maxHeaderBytes(), config.responseHeaders(), all, telemetry, candidateRunner);
         CheckCall grpcPlain = pipeline::check;
         CheckCall httpPlain = httpPipeline::check;
         this.grpcCheck = tracing.enabled() ? new TracedChecks(grpcPlain, tracing, "grpc") : grpcPlain;
@@ -155,12 +167,18 @@ public final class Tollgate implements AutoCloseable {
     /** Loads every tenant once; health turns SERVING only if every tenant has a policy in service. */
     public void loadTenants() {
         lifecycle.loadAll();
+        if (candidatePolicies != null) {
+            candidatePolicies.scan();
+        }
     }
 
     /** Keeps policies current from now on: directory watch, fingerprint checks, bundle polling. */
     public void startReloading() {
         lifecycle.start();
         identityResolver.bundles().start(config.identity().bundlePoll());
+        if (candidatePolicies != null) {
+            candidatePolicies.start();
+        }
     }
 
     /** The trust bundles identities are verified against. */
@@ -201,6 +219,9 @@ public final class Tollgate implements AutoCloseable {
     /** Fingerprints the policy directory now and reloads what changed. */
     public void rescanPolicies() {
         lifecycle.rescan();
+        if (candidatePolicies != null) {
+            candidatePolicies.scan();
+        }
     }
 
     private void updateHealth() {
@@ -343,6 +364,10 @@ public final class Tollgate implements AutoCloseable {
         lifecycle.close();
         identityResolver.bundles().close();
         workloadApi.ifPresent(WorkloadApi::close);
+        if (candidateRunner != null) {
+            candidateRunner.close();
+            candidatePolicies.close();
+        }
         for (Tenant t : registry.tenants()) {
             t.policy().ifPresent(p -> p.close());
         }

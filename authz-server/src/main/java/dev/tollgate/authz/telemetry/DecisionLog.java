@@ -2,14 +2,15 @@ package dev.tollgate.authz.telemetry;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,24 +29,32 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
     private static final DecisionRecord STOP = new DecisionRecord("", 0, null, null, null, null, null, false, "", 0,
             null, 0, 0, null);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final boolean enabled;
     private final double sampleAllowed;
+    private final boolean includeInput;
+    private final InputMasking masking;
     private final ArrayBlockingQueue<DecisionRecord> queue;
     private final Writer writer;
+    private final RotatingFile file;
     private final boolean closeWriter;
     private final Thread thread;
+    private final StringWriter line = new StringWriter();
     private final LongAdder written = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private volatile boolean closed;
 
-    private DecisionLog(DecisionLogSettings settings, Writer writer, boolean closeWriter) {
+    private DecisionLog(DecisionLogSettings settings, Writer writer, RotatingFile file, boolean closeWriter) {
         this.closeWriter = closeWriter;
         this.enabled = settings.enabled();
         this.sampleAllowed = settings.sampleAllowed();
+        this.includeInput = settings.includeInput();
+        this.masking = new InputMasking(java.util.Set.copyOf(settings.maskHeaders()));
         this.queue = new ArrayBlockingQueue<>(settings.queueSize());
         this.writer = writer;
+        this.file = file;
         if (enabled) {
             thread = Thread.ofPlatform().daemon().name("tollgate-decision-log").start(this::drain);
         } else {
@@ -53,26 +62,39 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
         }
     }
 
-    /** A log as configured: off, stdout, or appending to a file (opened now, so a bad path fails at start). */
+    /**
+     * A log as configured: off, stdout, or appending to a file, rotated by size when configured
+     * (opened now, so a bad path fails at start).
+     */
     public static DecisionLog open(DecisionLogSettings settings) throws IOException {
         if (!settings.enabled()) {
-            return new DecisionLog(settings, null, false);
+            return new DecisionLog(settings, null, null, false);
         }
-        OutputStream out = settings.file().isPresent()
-                ? Files.newOutputStream(settings.file().get(), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                        StandardOpenOption.WRITE)
-                : new java.io.FileOutputStream(java.io.FileDescriptor.out);
-        return new DecisionLog(settings, new OutputStreamWriter(out, StandardCharsets.UTF_8), settings.file().isPresent());
+        if (settings.file().isPresent()) {
+            return new DecisionLog(settings, null,
+                    new RotatingFile(settings.file().get(), settings.maxFileBytes(), settings.maxFiles()), true);
+        }
+        OutputStream out = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+        return new DecisionLog(settings, new OutputStreamWriter(out, StandardCharsets.UTF_8), null, false);
     }
 
     /** A log writing to {@code writer} (tests, embedding). */
     public static DecisionLog to(Writer writer, double sampleAllowed, int queueSize) {
-        return new DecisionLog(new DecisionLogSettings(true, java.util.Optional.empty(), sampleAllowed, queueSize),
-                writer, false);
+        return to(writer, new DecisionLogSettings(true, java.util.Optional.empty(), sampleAllowed, queueSize));
+    }
+
+    /** A log writing to {@code writer} with these settings (their file ignored). */
+    public static DecisionLog to(Writer writer, DecisionLogSettings settings) {
+        return new DecisionLog(settings, writer, null, false);
     }
 
     public static DecisionLog off() {
-        return new DecisionLog(DecisionLogSettings.OFF, null, false);
+        return new DecisionLog(DecisionLogSettings.OFF, null, null, false);
+    }
+
+    /** Whether lines carry the input document ({@code decision_log.include_input}). */
+    public boolean includesInput() {
+        return includeInput;
     }
 
     /** Whether a decision with this outcome should be built and offered (cheap; call first). */
@@ -126,8 +148,9 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
 
     private void write(DecisionRecord r) {
         try {
-            JsonGenerator g = JSON.createGenerator(writer);
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            line.getBuffer().setLength(0);
+            JsonGenerator g = JSON.createGenerator(line);
+            g.setCodec(MAPPER);
             g.writeStartObject();
             g.writeStringField("decision_id", r.decisionId());
             g.writeStringField("timestamp", Instant.ofEpochMilli(r.timestampMillis()).toString());
@@ -151,11 +174,29 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
                 g.writeStringField("trace_id", r.traceId());
                 g.writeStringField("span_id", r.spanId());
             }
+            if (r.wouldDenyReason() != null) {
+                g.writeStringField("would_deny_reason", r.wouldDenyReason());
+            }
+            if (r.candidate() != null) {
+                g.writeObjectFieldStart("candidate");
+                g.writeBooleanField("allowed", r.candidate().allowed());
+                g.writeStringField("reason", r.candidate().reason());
+                g.writeStringField("policy_revision", r.candidate().revision());
+                g.writeEndObject();
+            }
+            if (r.input() != null) {
+                writeInput(g, r);
+            }
             g.writeEndObject();
-            g.flush();
-            writer.write('\n');
+            g.close();
+            if (file != null) {
+                file.writeLine(line.toString());
+            } else {
+                writer.write(line.toString());
+                writer.write('\n');
+            }
             written.increment();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             if (failed.sum() == 0) {
                 LOG.log(Level.WARNING, "decision log write failed (further failures are only counted): " + e);
             }
@@ -163,9 +204,40 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
         }
     }
 
+    /** The masked input with OPA's {@code erased} / {@code masked} lists; masked here, on the writer thread. */
+    private void writeInput(JsonGenerator g, DecisionRecord r) throws IOException {
+        ObjectNode event = MAPPER.createObjectNode();
+        event.put("decision_id", r.decisionId());
+        event.put("tenant", r.tenant());
+        event.set("input", r.input().document());
+        InputMasking.Masked m = masking.mask(r.input(), event);
+        if (m.input() != null) {
+            g.writeFieldName("input");
+            g.writeTree(m.input());
+        }
+        if (!m.erased().isEmpty()) {
+            g.writeArrayFieldStart("erased");
+            for (String p : m.erased()) {
+                g.writeString(p);
+            }
+            g.writeEndArray();
+        }
+        if (!m.masked().isEmpty()) {
+            g.writeArrayFieldStart("masked");
+            for (String p : m.masked()) {
+                g.writeString(p);
+            }
+            g.writeEndArray();
+        }
+    }
+
     private void flush() {
         try {
-            writer.flush();
+            if (file != null) {
+                file.flush();
+            } else {
+                writer.flush();
+            }
         } catch (IOException e) {
             failed.increment();
         }
@@ -197,7 +269,7 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
         flush();
         if (closeWriter) {
             try {
-                writer.close();
+                file.close();
             } catch (IOException e) {
                 failed.increment();
             }

@@ -30,23 +30,26 @@ import java.util.Set;
  * @param rateLimits     the {@code rate_limits:} section (schema in the ratelimit package documentation)
  * @param checkInputSchema {@code input_schema: tollgate} (the default): Rego is type checked against the
  *                       schema of Tollgate's input document; {@code none}: input is not checked
+ * @param dryRun         {@code mode: dry_run}: decisions are made, logged and counted, but every deny is answered
+ *                       as an allow ({@code dry_run_would_deny})
  */
 public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine,
-                             EvalSettings evaluation, TenantRateLimits rateLimits, boolean checkInputSchema) {
+                             EvalSettings evaluation, TenantRateLimits rateLimits, boolean checkInputSchema,
+                             boolean dryRun) {
     public static final String DEFAULT_ENTRYPOINT = "envoy/authz/allow";
     /** Shared, so settings without rate limits compare equal. */
     public static final TenantRateLimits NO_RATE_LIMITS = RateLimitConfig.none();
     public static final TenantSettings DEFAULTS = new TenantSettings(DEFAULT_ENTRYPOINT, false, false, Optional.empty(),
-            EvalSettings.DEFAULTS, NO_RATE_LIMITS);
+            EvalSettings.DEFAULTS, NO_RATE_LIMITS, true, false);
     /** The keys of {@code tenant.yaml}. */
     public static final List<String> KEYS = List.of("entrypoint", "allow_anonymous", "fail_mode", "engine",
-            "evaluation", "http_send", "rate_limits", "input_schema");
+            "evaluation", "http_send", "rate_limits", "input_schema", "mode");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    /** Settings checked against Tollgate's input schema. */
+    /** Settings that enforce their decisions and are checked against Tollgate's input schema. */
     public TenantSettings(String entrypoint, boolean allowAnonymous, boolean failOpen, Optional<String> engine,
                           EvalSettings evaluation, TenantRateLimits rateLimits) {
-        this(entrypoint, allowAnonymous, failOpen, engine, evaluation, rateLimits, true);
+        this(entrypoint, allowAnonymous, failOpen, engine, evaluation, rateLimits, true, false);
     }
 
     /** Settings with the default evaluation budget and no rate limits. */
@@ -140,7 +143,18 @@ public record TenantSettings(String entrypoint, boolean allowAnonymous, boolean 
             }
         }
         return new TenantSettings(entrypoint, anonymous, failOpen, engine, evaluation(root, origin), rateLimits,
-                checkInputSchema(root, origin));
+                checkInputSchema(root, origin), dryRun(root, origin));
+    }
+
+    private static boolean dryRun(JsonNode root, String origin) {
+        JsonNode mode = root.get("mode");
+        if (mode == null) {
+            return false;
+        }
+        if (!mode.isTextual() || !(mode.textValue().equals("enforce") || mode.textValue().equals("dry_run"))) {
+            throw new IllegalArgumentException(origin + ": key 'mode' must be 'enforce' or 'dry_run', got " + mode);
+        }
+        return mode.textValue().equals("dry_run");
     }
 
     private static boolean checkInputSchema(JsonNode root, String origin) {

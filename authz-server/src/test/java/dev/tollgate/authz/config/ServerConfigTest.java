@@ -125,7 +125,20 @@ class ServerConfigTest {
                 Arguments.of("tenants:\n  bank-c:\n    bundle: {url: http://x/b, credentials: {bearer: {token: t, token_path: /f}}}\n", "needs exactly one of 'token' and 'token_path'"),
                 Arguments.of("keys:\n  k: {algorithm: RS256}\n", "key 'keys.k' needs exactly one of 'key' and 'key_file'"),
                 Arguments.of("keys:\n  k: {algorithm: RS256, key: not-a-pem}\n", "key 'keys.k': "),
-                Arguments.of("keys:\n  k: {algorithm: HS256, key: s, kid: x}\n", "unknown key 'keys.k.kid'"));
+                Arguments.of("keys:\n  k: {algorithm: HS256, key: s, kid: x}\n", "unknown key 'keys.k.kid'"),
+                Arguments.of("decision_log:\n  include_input: sometimes\n", "key 'decision_log.include_input' must be true or false"),
+                Arguments.of("decision_log:\n  mask_headers: [authorization, \"x y\"]\n", "key 'decision_log.mask_headers' must list header names, got 'x y'"),
+                Arguments.of("decision_log:\n  mask_headers: authorization\n", "key 'decision_log.mask_headers' must be a list of strings"),
+                Arguments.of("decision_log:\n  max_file_bytes: -1\n", "key 'decision_log.max_file_bytes' must be an integer from 0"),
+                Arguments.of("decision_log:\n  max_files: 1001\n", "key 'decision_log.max_files' must be an integer from 0 to 1000"),
+                Arguments.of("candidates:\n  queue_size: 0\n", "key 'candidates.queue_size' must be an integer from 1"),
+                Arguments.of("candidates:\n  colour: red\n", "unknown key 'candidates.colour'"),
+                Arguments.of("candidates:\n  tenants:\n    bank-a: {sample: 0.5}\n", "key 'candidates.tenants.bank-a.policies' is required"),
+                Arguments.of("candidates:\n  tenants:\n    bank-a: {policies: /no/such/dir}\n", "key 'candidates.tenants.bank-a.policies': directory /no/such/dir does not exist"),
+                Arguments.of("candidates:\n  tenants:\n    bank-a: {policies: /, sample: 2}\n", "key 'candidates.tenants.bank-a.sample' must be a number from 0 to 1"),
+                Arguments.of("candidates:\n  tenants:\n    bank-a: {policies: /, dir: /}\n", "unknown key 'candidates.tenants.bank-a.dir' (known: policies, sample)"),
+                Arguments.of("candidates:\n  tenants:\n    shared: {policies: /}\n", "key 'candidates.tenants.shared': tenant names"),
+                Arguments.of("candidates:\n  tenants: [bank-a]\n", "key 'candidates.tenants' must be a mapping"));
     }
 
     @ParameterizedTest(name = "{1}")
@@ -163,6 +176,28 @@ class ServerConfigTest {
         Files.writeString(file, "decision_log:\n  output: stdout\n");
         assertEquals(new DecisionLogSettings(true, Optional.empty(), 1.0, 10_000),
                 ServerConfig.load(Optional.of(file)).decisionLog());
+        Files.writeString(file, """
+                decision_log:
+                  output: /var/log/tollgate/decisions.jsonl
+                  include_input: true
+                  mask_headers: [authorization, x-api-key]
+                  max_file_bytes: 1048576
+                  max_files: 3
+                candidates:
+                  queue_size: 50
+                  tenants:
+                    bank-a: {policies: %s, sample: 0.1}
+                """.formatted(dir));
+        ServerConfig rollout = ServerConfig.load(Optional.of(file));
+        assertEquals(new DecisionLogSettings(true, Optional.of(Path.of("/var/log/tollgate/decisions.jsonl")), 1.0,
+                10_000, true, List.of("authorization", "x-api-key"), 1_048_576, 3), rollout.decisionLog());
+        assertEquals(new dev.tollgate.authz.rollout.CandidateConfig(50,
+                List.of(new dev.tollgate.authz.rollout.CandidateConfig.Tenant("bank-a", dir, 0.1))),
+                rollout.candidates());
+        assertTrue(d.candidates().isEmpty());
+        assertEquals(new DecisionLogSettings(true, Optional.empty(), 1.0, 1, false,
+                List.of("authorization", "cookie", "proxy-authorization"), 0, 5).withInput(false,
+                DecisionLogSettings.DEFAULT_MASK_HEADERS), new DecisionLogSettings(true, Optional.empty(), 1.0, 1));
         // YAML 1.1 reads an unquoted off as false; it still means off.
         Files.writeString(file, "decision_log:\n  output: off\n");
         assertEquals(false, ServerConfig.load(Optional.of(file)).decisionLog().enabled());

@@ -72,6 +72,7 @@ class TenantTest {
     static Stream<Arguments> badTenantYaml() {
         return Stream.of(
                 Arguments.of("fail_mode: sometimes\n", "key 'fail_mode' must be 'open' or 'closed'"),
+                Arguments.of("mode: shadow\n", "key 'mode' must be 'enforce' or 'dry_run', got \"shadow\""),
                 Arguments.of("anonymous: true\n", "unknown key 'anonymous'"),
                 Arguments.of("allow_anonymous: 1\n", "key 'allow_anonymous' must be true or false"),
                 Arguments.of("engine: lua\n", "key 'engine' must be 'wasm' or 'rego'"),
@@ -110,6 +111,11 @@ class TenantTest {
         assertEquals(new TenantSettings("bank/authz/decision", true, true, Optional.of("rego")),
                 TenantSettings.read(dir.resolve("t/tenant.yaml")));
         assertEquals(TenantSettings.DEFAULTS, TenantSettings.read(dir.resolve("t/none.yaml")));
+        assertFalse(TenantSettings.DEFAULTS.dryRun());
+        Files.writeString(dir.resolve("t/tenant.yaml"), "mode: dry_run\n");
+        assertTrue(TenantSettings.read(dir.resolve("t/tenant.yaml")).dryRun());
+        Files.writeString(dir.resolve("t/tenant.yaml"), "mode: enforce\n");
+        assertEquals(TenantSettings.DEFAULTS, TenantSettings.read(dir.resolve("t/tenant.yaml")));
         Files.writeString(dir.resolve("t/tenant.yaml"), """
                 rate_limits:
                   budget_headers: true

@@ -39,6 +39,24 @@ public final class RegoPolicy implements CompiledPolicy {
         return new EvalResult.Defined(JsonValues.toJson(result));
     }
 
+    /** Whether some rule of this policy sits at {@code path} (slash-separated, e.g. {@code system/log/mask}). */
+    public boolean definesRule(String path) {
+        return rulePaths.contains(List.of(path.split("/")));
+    }
+
+    /** Evaluates another rule of this policy, with the same limits as the entrypoint. */
+    public EvalResult evaluateRule(String path, JsonNode input) {
+        Value result;
+        try {
+            result = compiled.evaluateRule(path, options.withInput(JsonValues.toValue(input)));
+        } catch (RegoException e) {
+            return new EvalResult.Failed(e.code(), e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            return new EvalResult.Failed("rego evaluation failed: " + e);
+        }
+        return result == null ? new EvalResult.Undefined() : new EvalResult.Defined(JsonValues.toJson(result));
+    }
+
     /** The full paths of the policy's rules (package and name), e.g. {@code [envoy, authz, allow]}. */
     public List<List<String>> rulePaths() {
         return rulePaths;

@@ -1,0 +1,17 @@
+package dev.tollgate.authz.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.authz.decision.Decision;
+
+/**
+ * Receives the live policy decision of each check whose tenant has a candidate policy. Runs on the
+ * Check path: must return at once, never block, never throw.
+ */
+interface CandidateShadow {
+    /**
+     * @param revision the live policy's revision
+     * @param input    the input document the live policy saw (read-only)
+     * @param live     the live policy's decision, before rate limits and dry-run
+     */
+    void offer(String tenant, String revision, JsonNode input, Decision live, String decisionId);
+}
