@@ -298,7 +298,8 @@ class HttpModeTest {
 
         assertEquals(row.status(), expected.status(), "gRPC mode status");
         assertEquals(expected.status(), status, "HTTP mode status");
-        assertEquals(new String(expected.body(), StandardCharsets.UTF_8), new String(answerBody, StandardCharsets.UTF_8));
+        assertEquals(sourcesInAnyOrder(new String(expected.body(), StandardCharsets.UTF_8)),
+                sourcesInAnyOrder(new String(answerBody, StandardCharsets.UTF_8)));
         Map<String, String> expectedHeaders = comparable(expected.headers().stream()
                 .map(h -> Map.entry(h.name().toLowerCase(Locale.ROOT), h.value())).toList());
         Map<String, String> actualHeaders = comparable(headers.entrySet().stream().toList());
@@ -335,5 +336,21 @@ class HttpModeTest {
         String text = new String(r.body(), StandardCharsets.UTF_8);
         assertFalse(text.contains("Exception") || text.contains("\tat "), text);
         assertTrue(r.status() < 500, "status " + r.status());
+    }
+
+    /**
+     * An unknown_tenant body lists the tenancy sources in the order they were tried, and HTTP mode
+     * tries its path prefix first: the same explanations, in another order. The JDK client cannot
+     * set Host, so the host source's explanation names the request's host, whatever it is.
+     */
+    static Object sourcesInAnyOrder(String answer) {
+        String body = answer.strip();
+        int open = body.indexOf(" (");
+        if (!body.startsWith("unknown_tenant:") || open < 0 || !body.endsWith(")")) {
+            return body;
+        }
+        return Map.entry(body.substring(0, open),
+                new java.util.TreeSet<>(Stream.of(body.substring(open + 2, body.length() - 1).split("; "))
+                        .map(part -> part.startsWith("host: '") ? "host: (request host)" : part).toList()));
     }
 }
