@@ -22,6 +22,7 @@ import dev.tollgate.rego.Plan.RuleIndex;
 import dev.tollgate.rego.Plan.Special;
 import dev.tollgate.rego.Plan.Target;
 import dev.tollgate.rego.builtins.Builtin;
+import dev.tollgate.rego.builtins.BuiltinCache;
 import dev.tollgate.rego.builtins.BuiltinContext;
 import dev.tollgate.rego.builtins.BuiltinException;
 import dev.tollgate.rego.builtins.RegoText;
@@ -133,6 +134,11 @@ final class Eval implements BuiltinContext {
       evalCache = new HashMap<>();
     }
     return evalCache;
+  }
+
+  @Override
+  public BuiltinCache policyCache() {
+    return policy.builtinCache();
   }
 
   @Override

@@ -6,8 +6,6 @@ import dev.tollgate.rego.value.BooleanValue;
 import dev.tollgate.rego.value.NullValue;
 import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code glob.match} and {@code glob.quote_meta} with the syntax of the gobwas/glob library OPA
@@ -17,18 +15,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * error at OFFSET: reason}). A pattern is translated to an RE2 expression, so matching is linear.
  */
 final class GlobBuiltins {
-  private static final int CACHE_LIMIT = 1000;
-  private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
 
   private GlobBuiltins() {}
 
   static void register(BuiltinRegistry.Builder r) {
-    r.function("glob.match", 3, (ctx, a) -> match(a));
+    r.function("glob.match", 3, (ctx, a) -> match(ctx.policyCache(), a));
     r.function("glob.quote_meta", 1, (ctx, a) -> StringValue.of(quoteMeta(Args.string(a, 0))));
   }
 
-  private static Value match(Value[] a) throws BuiltinException {
+  private static Value match(BuiltinCache cache, Value[] a) throws BuiltinException {
     String pattern = Args.string(a, 0);
+    // The pattern and delimiters are policy constants nearly always: their compiled form is
+    // looked up by those operands, without building the delimiter string on a hit.
+    GlobKey key = new GlobKey(pattern, a[1]);
+    if (cache.patterns.get(key) instanceof Pattern p) {
+      return BooleanValue.of(p.matcher(Args.string(a, 2)).matches());
+    }
     StringBuilder delimiters = new StringBuilder();
     if (a[1] instanceof ArrayValue arr) {
       for (Value v : arr.asList()) {
@@ -47,12 +49,15 @@ final class GlobBuiltins {
       throw Args.mustBeOneOf(1, a[1], "array", "null");
     }
     String value = Args.string(a, 2);
-    return BooleanValue.of(compile(pattern, delimiters.toString()).matcher(value).matches());
+    return BooleanValue.of(compile(cache, key, pattern, delimiters.toString()).matcher(value).matches());
   }
 
-  static Pattern compile(String pattern, String delimiters) throws BuiltinException {
-    String key = delimiters.length() + ":" + delimiters + pattern;
-    Object cached = CACHE.get(key);
+  /** A glob's cache key: its pattern and the delimiters operand as given (an array or null). */
+  private record GlobKey(String pattern, Value delimiters) {}
+
+  private static Pattern compile(BuiltinCache cache, GlobKey key, String pattern, String delimiters)
+      throws BuiltinException {
+    Object cached = cache.patterns.get(key);
     if (cached == null) {
       try {
         cached = Pattern.compile(new Translator(pattern, delimiters).translate(), Pattern.DOTALL);
@@ -62,10 +67,7 @@ final class GlobBuiltins {
         // Not expected for a translated glob; reported rather than thrown.
         cached = "invalid glob pattern: " + e.getDescription();
       }
-      if (CACHE.size() >= CACHE_LIMIT) {
-        CACHE.clear();
-      }
-      CACHE.put(key, cached);
+      cache.patterns.put(key, cached);
     }
     if (cached instanceof String message) {
       throw BuiltinException.failure(message);
