@@ -80,7 +80,18 @@ final class Eval implements BuiltinContext {
     }
   }
 
-  private record CallKey(Node fn, List<Value> args) {}
+  /** A function call's memo key; the argument array is not modified after the call. */
+  private record CallKey(Node fn, Value[] args) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CallKey k && k.fn == fn && java.util.Arrays.equals(k.args, args);
+    }
+
+    @Override
+    public int hashCode() {
+      return fn.id * 31 + java.util.Arrays.hashCode(args);
+    }
+  }
   private Map<String, Object> mocks;
   private List<List<Value>> masked;
   private List<Object[]> dataOverlays;
@@ -796,17 +807,27 @@ final class Eval implements BuiltinContext {
         return true;
       }
       case ArrayTerm a -> {
-        for (Term x : a.items()) {
-          if (!det(x)) {
-            return false;
-          }
-        }
-        return true;
+        return detAll(a.items());
+      }
+      case SetTerm st -> {
+        return detAll(st.items());
+      }
+      case ObjectTerm o -> {
+        return detAll(o.keys()) && detAll(o.values());
       }
       default -> {
         return false;
       }
     }
+  }
+
+  private boolean detAll(List<Term> ts) {
+    for (int i = 0, n = ts.size(); i < n; i++) {
+      if (!det(ts.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The single value of a term for which {@link #det} holds, or null when undefined. */
@@ -870,6 +891,33 @@ final class Eval implements BuiltinContext {
           }
         }
         return ArrayValue.wrap(vs);
+      }
+      case SetTerm st -> {
+        Value[] vs = new Value[st.items().size()];
+        for (int i = 0; i < vs.length; i++) {
+          vs[i] = evalDet(st.items().get(i));
+          if (vs[i] == null) {
+            return null;
+          }
+        }
+        return SetValue.of(vs);
+      }
+      case ObjectTerm o -> {
+        List<Term> keys = o.keys();
+        List<Term> values = o.values();
+        LinkedHashMap<Value, Value> m = new LinkedHashMap<>(keys.size() * 2);
+        for (int i = 0, n = keys.size(); i < n; i++) {
+          Value key = evalDet(keys.get(i));
+          if (key == null) {
+            return null;
+          }
+          Value v = evalDet(values.get(i));
+          if (v == null) {
+            return null;
+          }
+          m.put(key, v);
+        }
+        return ObjectValue.of(m);
       }
       default -> throw new IllegalStateException("not deterministic: " + t);
     }
@@ -976,12 +1024,24 @@ final class Eval implements BuiltinContext {
         return evalRef(r, k);
       }
       case ArrayTerm a -> {
+        if (det(a)) {
+          Value v = evalDet(a);
+          return v != null && k.accept(v);
+        }
         return evalArgs(a.items(), 0, new Value[a.items().size()], vs -> k.accept(ArrayValue.wrap(vs.clone())));
       }
       case SetTerm s -> {
+        if (det(s)) {
+          Value v = evalDet(s);
+          return v != null && k.accept(v);
+        }
         return evalArgs(s.items(), 0, new Value[s.items().size()], vs -> k.accept(SetValue.of(vs)));
       }
       case ObjectTerm o -> {
+        if (det(o)) {
+          Value v = evalDet(o);
+          return v != null && k.accept(v);
+        }
         List<Term> all = new ArrayList<>(o.keys().size() * 2);
         for (int i = 0; i < o.keys().size(); i++) {
           all.add(o.keys().get(i));
@@ -1675,6 +1735,16 @@ final class Eval implements BuiltinContext {
     }
     List<Term> args = c.args().subList(0, n);
     Value[] buf = new Value[n];
+    if (detAll(args)) {
+      // one value per operand: no continuation per operand
+      for (int i = 0; i < n; i++) {
+        if ((buf[i] = evalDet(args.get(i))) == null) {
+          return false;
+        }
+      }
+      return target.func() != null ? callFunctionK(target.func(), buf, c.loc(), k)
+          : callBuiltin(target.builtin(), buf, c.loc(), k);
+    }
     return evalArgs(args, 0, buf, vs -> {
       if (target.func() != null) {
         return callFunctionK(target.func(), vs.clone(), c.loc(), k);
@@ -1835,7 +1905,7 @@ final class Eval implements BuiltinContext {
   }
 
   Value callFunction(Node fn, Value[] args, Loc loc) {
-    CallKey key = new CallKey(fn, List.of(args));
+    CallKey key = new CallKey(fn, args);
     Memo m = memo;
     if (m.calls != null) {
       Value hit = m.calls.get(key);

@@ -40,6 +40,8 @@ public class RegoCheckBenchmark {
     private ObjectNode input;
     private ObjectNode badTokenInput;
     private CompiledPolicy policy;
+    private Value convertedInput;
+    private Value convertedBadTokenInput;
 
     @Setup
     public void setUp() {
@@ -68,6 +70,19 @@ public class RegoCheckBenchmark {
                 || !deny.value().path("headers").path("x-tollgate-reason").asText().equals("invalid_token")) {
             throw new IllegalStateException("expected an invalid_token deny: " + policy.evaluate(badTokenInput));
         }
+        convertedInput = JsonValues.toValue(input);
+        convertedBadTokenInput = JsonValues.toValue(badTokenInput);
+    }
+
+    /** The evaluator alone: the input is converted to jrego values beforehand. */
+    @Benchmark
+    public Value evaluateAllowedCallConverted() {
+        return ((RegoPolicy) policy).evaluateValue(convertedInput);
+    }
+
+    @Benchmark
+    public Value evaluateInvalidTokenDenyConverted() {
+        return ((RegoPolicy) policy).evaluateValue(convertedBadTokenInput);
     }
 
     @Benchmark
