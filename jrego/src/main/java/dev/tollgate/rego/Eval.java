@@ -1197,6 +1197,11 @@ final class Eval implements BuiltinContext {
           && node.defaultRule == null && memo.docs[node.id] == null && groundNow(path.get(i))) {
         Node n = node;
         if (node.objects.isEmpty() || singleSuffix(node)) {
+          if (det(path.get(i))) {
+            Value key = evalDet(path.get(i));
+            Value child = key == null ? null : partialLookup(n, key);
+            return child != null && walkValue(child, path, i + 1, k);
+          }
           return evalTerm(path.get(i), key -> {
             Value child = partialLookup(n, key);
             return child != null && walkValue(child, path, i + 1, k);
@@ -1212,6 +1217,9 @@ final class Eval implements BuiltinContext {
     }
     Term seg = path.get(i);
     Node n = node;
+    if (seg instanceof Scalar sc) {
+      return walkChild(n, base, sc.value(), path, i, k);
+    }
     if (groundNow(seg)) {
       return evalTerm(seg, key -> walkChild(n, base, key, path, i, k));
     }
@@ -1921,6 +1929,59 @@ final class Eval implements BuiltinContext {
     return r;
   }
 
+  /** Result so far of the function definition being evaluated (see {@link #funcSolution}). */
+  private Value funcResult;
+  private boolean funcAny;
+  private final K funcSolution = this::funcSolution;
+  private final VK funcValue = this::funcValue;
+
+  private boolean funcSolution() {
+    funcAny = true;
+    Term value = current.value;
+    if (det(value)) {
+      Value v = evalDet(value);
+      return v != null && funcValue(v);
+    }
+    return evalTerm(value, funcValue);
+  }
+
+  private boolean funcValue(Value v) {
+    if (funcResult == null) {
+      funcResult = v;
+    } else if (!funcResult.equals(v)) {
+      throw functionConflict(current.node, current);
+    }
+    return false;
+  }
+
+  /**
+   * Binds parameters that are variables or constants straight into the new frame; false when a
+   * constant parameter does not match or a parameter needs unification.
+   */
+  private static int bindSimple(Term[] params, Value[] args, Value[] f) {
+    for (int i = 0; i < params.length; i++) {
+      switch (params[i]) {
+        case Var v when v.slot() >= 0 -> {
+          Value cur = f[v.slot()];
+          if (cur == null) {
+            f[v.slot()] = args[i];
+          } else if (!cur.equals(args[i])) {
+            return 0;
+          }
+        }
+        case Scalar sc -> {
+          if (!sc.value().equals(args[i])) {
+            return 0;
+          }
+        }
+        default -> {
+          return -1;
+        }
+      }
+    }
+    return 1;
+  }
+
   private Value callFunctionUncached(Node fn, Value[] args, Loc loc) {
     enter(loc);
     Value[] saved = frame;
@@ -1931,6 +1992,31 @@ final class Eval implements BuiltinContext {
         for (CRule c = r; c != null; c = c.elseRule) {
           frame = new Value[c.nslots];
           current = c;
+          if (listener == null) {
+            int bound = bindSimple(c.args, args, frame);
+            if (bound >= 0) {
+              // the common case, without a continuation per parameter and per solution
+              Value outerResult = funcResult;
+              boolean outerAny = funcAny;
+              funcResult = res[0];
+              funcAny = false;
+              boolean any;
+              try {
+                if (bound == 1) {
+                  evalBody(c.body, 0, funcSolution);
+                }
+                res[0] = funcResult;
+                any = funcAny;
+              } finally {
+                funcResult = outerResult;
+                funcAny = outerAny;
+              }
+              if (any) {
+                break;
+              }
+              continue;
+            }
+          }
           boolean[] any = {false};
           CRule cur = c;
           enterTraced(c);
