@@ -31,6 +31,11 @@ public final class BuiltinCache {
     tokens = new Area(tokenLimit);
   }
 
+  /** Entries held now, over all areas (for tests and monitoring). */
+  public int size() {
+    return patterns.size() + keys.size() + tokens.size();
+  }
+
   /** One bounded map. Two threads missing together may both compute; their results are equal. */
   static final class Area {
     private final int limit;
