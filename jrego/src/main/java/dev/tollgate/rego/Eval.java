@@ -1379,7 +1379,6 @@ final class Eval implements BuiltinContext {
   private boolean ruleAny;
   /** Called for each solution of a complete rule's body; {@link #current} is that rule. */
   private final K completeSolution = this::completeSolution;
-  private final VK completeValue = this::completeValue;
 
   private boolean completeSolution() {
     ruleAny = true;
@@ -1388,7 +1387,8 @@ final class Eval implements BuiltinContext {
       Value v = evalDet(value);
       return v != null && completeValue(v);
     }
-    return evalTerm(value, completeValue);
+    // values with several solutions are rare (a conflict unless equal): no field for them
+    return evalTerm(value, this::completeValue);
   }
 
   private boolean completeValue(Value v) {
@@ -1929,26 +1929,27 @@ final class Eval implements BuiltinContext {
     return r;
   }
 
-  /** Result so far of the function definition being evaluated (see {@link #funcSolution}). */
-  private Value funcResult;
-  private boolean funcAny;
-  private final K funcSolution = this::funcSolution;
-  private final VK funcValue = this::funcValue;
+  /**
+   * Called for each solution of a function definition's body; collects into {@link #ruleResult}
+   * and {@link #ruleAny} (saved and restored around each call, as for complete rules). Made on
+   * the first function call, so evaluations without one do not allocate it.
+   */
+  private K funcSolution;
 
   private boolean funcSolution() {
-    funcAny = true;
+    ruleAny = true;
     Term value = current.value;
     if (det(value)) {
       Value v = evalDet(value);
       return v != null && funcValue(v);
     }
-    return evalTerm(value, funcValue);
+    return evalTerm(value, this::funcValue);
   }
 
   private boolean funcValue(Value v) {
-    if (funcResult == null) {
-      funcResult = v;
-    } else if (!funcResult.equals(v)) {
+    if (ruleResult == null) {
+      ruleResult = v;
+    } else if (!ruleResult.equals(v)) {
       throw functionConflict(current.node, current);
     }
     return false;
@@ -1996,20 +1997,23 @@ final class Eval implements BuiltinContext {
             int bound = bindSimple(c.args, args, frame);
             if (bound >= 0) {
               // the common case, without a continuation per parameter and per solution
-              Value outerResult = funcResult;
-              boolean outerAny = funcAny;
-              funcResult = res[0];
-              funcAny = false;
+              Value outerResult = ruleResult;
+              boolean outerAny = ruleAny;
+              ruleResult = res[0];
+              ruleAny = false;
               boolean any;
               try {
                 if (bound == 1) {
+                  if (funcSolution == null) {
+                    funcSolution = this::funcSolution;
+                  }
                   evalBody(c.body, 0, funcSolution);
                 }
-                res[0] = funcResult;
-                any = funcAny;
+                res[0] = ruleResult;
+                any = ruleAny;
               } finally {
-                funcResult = outerResult;
-                funcAny = outerAny;
+                ruleResult = outerResult;
+                ruleAny = outerAny;
               }
               if (any) {
                 break;
