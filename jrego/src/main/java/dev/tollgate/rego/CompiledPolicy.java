@@ -3,6 +3,7 @@ package dev.tollgate.rego;
 import dev.tollgate.rego.Ast.Module;
 import dev.tollgate.rego.Plan.CRule;
 import dev.tollgate.rego.Plan.Node;
+import dev.tollgate.rego.builtins.BuiltinCache;
 import dev.tollgate.rego.builtins.BuiltinRegistry;
 import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
@@ -24,6 +25,8 @@ public final class CompiledPolicy {
   private final Value runtime;
   private final List<RuleInfo> rules;
   private final Map<String, Ast.Ref> pathCache = new ConcurrentHashMap<>();
+  /** What built-ins remember across this policy's evaluations; dropped with the policy. */
+  private final BuiltinCache builtinCache = new BuiltinCache();
 
   private CompiledPolicy(Compiler compiler, Value baseData, EvalLimits limits, Value runtime, List<RuleInfo> rules,
       RegoSyntax syntax) {
@@ -69,6 +72,7 @@ public final class CompiledPolicy {
       sorted.sort(Comparator.comparing(RegoError::location, CompiledPolicy::compareLocations));
       throw new RegoCompileException(sorted);
     }
+    ConstantFolder.fold(c.root, c.allRules);
     RuleIndexer.index(c.root);
     List<RuleInfo> infos = new ArrayList<>();
     for (CRule r : c.allRules) {
@@ -120,6 +124,10 @@ public final class CompiledPolicy {
 
   Value baseData() {
     return baseData;
+  }
+
+  BuiltinCache builtinCache() {
+    return builtinCache;
   }
 
   EvalLimits limits() {

@@ -22,6 +22,7 @@ import dev.tollgate.rego.Plan.RuleIndex;
 import dev.tollgate.rego.Plan.Special;
 import dev.tollgate.rego.Plan.Target;
 import dev.tollgate.rego.builtins.Builtin;
+import dev.tollgate.rego.builtins.BuiltinCache;
 import dev.tollgate.rego.builtins.BuiltinContext;
 import dev.tollgate.rego.builtins.BuiltinException;
 import dev.tollgate.rego.builtins.RegoText;
@@ -79,7 +80,18 @@ final class Eval implements BuiltinContext {
     }
   }
 
-  private record CallKey(Node fn, List<Value> args) {}
+  /** A function call's memo key; the argument array is not modified after the call. */
+  private record CallKey(Node fn, Value[] args) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CallKey k && k.fn == fn && java.util.Arrays.equals(k.args, args);
+    }
+
+    @Override
+    public int hashCode() {
+      return fn.id * 31 + java.util.Arrays.hashCode(args);
+    }
+  }
   private Map<String, Object> mocks;
   private List<List<Value>> masked;
   private List<Object[]> dataOverlays;
@@ -133,6 +145,11 @@ final class Eval implements BuiltinContext {
       evalCache = new HashMap<>();
     }
     return evalCache;
+  }
+
+  @Override
+  public BuiltinCache policyCache() {
+    return policy.builtinCache();
   }
 
   @Override
@@ -790,17 +807,27 @@ final class Eval implements BuiltinContext {
         return true;
       }
       case ArrayTerm a -> {
-        for (Term x : a.items()) {
-          if (!det(x)) {
-            return false;
-          }
-        }
-        return true;
+        return detAll(a.items());
+      }
+      case SetTerm st -> {
+        return detAll(st.items());
+      }
+      case ObjectTerm o -> {
+        return detAll(o.keys()) && detAll(o.values());
       }
       default -> {
         return false;
       }
     }
+  }
+
+  private boolean detAll(List<Term> ts) {
+    for (int i = 0, n = ts.size(); i < n; i++) {
+      if (!det(ts.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The single value of a term for which {@link #det} holds, or null when undefined. */
@@ -864,6 +891,33 @@ final class Eval implements BuiltinContext {
           }
         }
         return ArrayValue.wrap(vs);
+      }
+      case SetTerm st -> {
+        Value[] vs = new Value[st.items().size()];
+        for (int i = 0; i < vs.length; i++) {
+          vs[i] = evalDet(st.items().get(i));
+          if (vs[i] == null) {
+            return null;
+          }
+        }
+        return SetValue.of(vs);
+      }
+      case ObjectTerm o -> {
+        List<Term> keys = o.keys();
+        List<Term> values = o.values();
+        LinkedHashMap<Value, Value> m = new LinkedHashMap<>(keys.size() * 2);
+        for (int i = 0, n = keys.size(); i < n; i++) {
+          Value key = evalDet(keys.get(i));
+          if (key == null) {
+            return null;
+          }
+          Value v = evalDet(values.get(i));
+          if (v == null) {
+            return null;
+          }
+          m.put(key, v);
+        }
+        return ObjectValue.of(m);
       }
       default -> throw new IllegalStateException("not deterministic: " + t);
     }
@@ -970,12 +1024,24 @@ final class Eval implements BuiltinContext {
         return evalRef(r, k);
       }
       case ArrayTerm a -> {
+        if (det(a)) {
+          Value v = evalDet(a);
+          return v != null && k.accept(v);
+        }
         return evalArgs(a.items(), 0, new Value[a.items().size()], vs -> k.accept(ArrayValue.wrap(vs.clone())));
       }
       case SetTerm s -> {
+        if (det(s)) {
+          Value v = evalDet(s);
+          return v != null && k.accept(v);
+        }
         return evalArgs(s.items(), 0, new Value[s.items().size()], vs -> k.accept(SetValue.of(vs)));
       }
       case ObjectTerm o -> {
+        if (det(o)) {
+          Value v = evalDet(o);
+          return v != null && k.accept(v);
+        }
         List<Term> all = new ArrayList<>(o.keys().size() * 2);
         for (int i = 0; i < o.keys().size(); i++) {
           all.add(o.keys().get(i));
@@ -1131,6 +1197,11 @@ final class Eval implements BuiltinContext {
           && node.defaultRule == null && memo.docs[node.id] == null && groundNow(path.get(i))) {
         Node n = node;
         if (node.objects.isEmpty() || singleSuffix(node)) {
+          if (det(path.get(i))) {
+            Value key = evalDet(path.get(i));
+            Value child = key == null ? null : partialLookup(n, key);
+            return child != null && walkValue(child, path, i + 1, k);
+          }
           return evalTerm(path.get(i), key -> {
             Value child = partialLookup(n, key);
             return child != null && walkValue(child, path, i + 1, k);
@@ -1146,6 +1217,9 @@ final class Eval implements BuiltinContext {
     }
     Term seg = path.get(i);
     Node n = node;
+    if (seg instanceof Scalar sc) {
+      return walkChild(n, base, sc.value(), path, i, k);
+    }
     if (groundNow(seg)) {
       return evalTerm(seg, key -> walkChild(n, base, key, path, i, k));
     }
@@ -1305,7 +1379,6 @@ final class Eval implements BuiltinContext {
   private boolean ruleAny;
   /** Called for each solution of a complete rule's body; {@link #current} is that rule. */
   private final K completeSolution = this::completeSolution;
-  private final VK completeValue = this::completeValue;
 
   private boolean completeSolution() {
     ruleAny = true;
@@ -1314,7 +1387,8 @@ final class Eval implements BuiltinContext {
       Value v = evalDet(value);
       return v != null && completeValue(v);
     }
-    return evalTerm(value, completeValue);
+    // values with several solutions are rare (a conflict unless equal): no field for them
+    return evalTerm(value, this::completeValue);
   }
 
   private boolean completeValue(Value v) {
@@ -1669,6 +1743,16 @@ final class Eval implements BuiltinContext {
     }
     List<Term> args = c.args().subList(0, n);
     Value[] buf = new Value[n];
+    if (detAll(args)) {
+      // one value per operand: no continuation per operand
+      for (int i = 0; i < n; i++) {
+        if ((buf[i] = evalDet(args.get(i))) == null) {
+          return false;
+        }
+      }
+      return target.func() != null ? callFunctionK(target.func(), buf, c.loc(), k)
+          : callBuiltin(target.builtin(), buf, c.loc(), k);
+    }
     return evalArgs(args, 0, buf, vs -> {
       if (target.func() != null) {
         return callFunctionK(target.func(), vs.clone(), c.loc(), k);
@@ -1829,7 +1913,7 @@ final class Eval implements BuiltinContext {
   }
 
   Value callFunction(Node fn, Value[] args, Loc loc) {
-    CallKey key = new CallKey(fn, List.of(args));
+    CallKey key = new CallKey(fn, args);
     Memo m = memo;
     if (m.calls != null) {
       Value hit = m.calls.get(key);
@@ -1845,6 +1929,60 @@ final class Eval implements BuiltinContext {
     return r;
   }
 
+  /**
+   * Called for each solution of a function definition's body; collects into {@link #ruleResult}
+   * and {@link #ruleAny} (saved and restored around each call, as for complete rules). Made on
+   * the first function call, so evaluations without one do not allocate it.
+   */
+  private K funcSolution;
+
+  private boolean funcSolution() {
+    ruleAny = true;
+    Term value = current.value;
+    if (det(value)) {
+      Value v = evalDet(value);
+      return v != null && funcValue(v);
+    }
+    return evalTerm(value, this::funcValue);
+  }
+
+  private boolean funcValue(Value v) {
+    if (ruleResult == null) {
+      ruleResult = v;
+    } else if (!ruleResult.equals(v)) {
+      throw functionConflict(current.node, current);
+    }
+    return false;
+  }
+
+  /**
+   * Binds parameters that are variables or constants straight into the new frame; false when a
+   * constant parameter does not match or a parameter needs unification.
+   */
+  private static int bindSimple(Term[] params, Value[] args, Value[] f) {
+    for (int i = 0; i < params.length; i++) {
+      switch (params[i]) {
+        case Var v when v.slot() >= 0 -> {
+          Value cur = f[v.slot()];
+          if (cur == null) {
+            f[v.slot()] = args[i];
+          } else if (!cur.equals(args[i])) {
+            return 0;
+          }
+        }
+        case Scalar sc -> {
+          if (!sc.value().equals(args[i])) {
+            return 0;
+          }
+        }
+        default -> {
+          return -1;
+        }
+      }
+    }
+    return 1;
+  }
+
   private Value callFunctionUncached(Node fn, Value[] args, Loc loc) {
     enter(loc);
     Value[] saved = frame;
@@ -1855,6 +1993,34 @@ final class Eval implements BuiltinContext {
         for (CRule c = r; c != null; c = c.elseRule) {
           frame = new Value[c.nslots];
           current = c;
+          if (listener == null) {
+            int bound = bindSimple(c.args, args, frame);
+            if (bound >= 0) {
+              // the common case, without a continuation per parameter and per solution
+              Value outerResult = ruleResult;
+              boolean outerAny = ruleAny;
+              ruleResult = res[0];
+              ruleAny = false;
+              boolean any;
+              try {
+                if (bound == 1) {
+                  if (funcSolution == null) {
+                    funcSolution = this::funcSolution;
+                  }
+                  evalBody(c.body, 0, funcSolution);
+                }
+                res[0] = ruleResult;
+                any = ruleAny;
+              } finally {
+                ruleResult = outerResult;
+                ruleAny = outerAny;
+              }
+              if (any) {
+                break;
+              }
+              continue;
+            }
+          }
           boolean[] any = {false};
           CRule cur = c;
           enterTraced(c);

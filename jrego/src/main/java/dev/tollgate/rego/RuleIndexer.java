@@ -13,6 +13,8 @@ import dev.tollgate.rego.Plan.CRule;
 import dev.tollgate.rego.Plan.Node;
 import dev.tollgate.rego.Plan.RuleIndex;
 import dev.tollgate.rego.Plan.Special;
+import dev.tollgate.rego.value.ArrayValue;
+import dev.tollgate.rego.value.SetValue;
 import dev.tollgate.rego.value.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -166,6 +168,16 @@ final class RuleIndexer {
 
   /** The elements of a literal set or array of constants (membership tests their values). */
   private static Set<Value> constantItems(Term t) {
+    if (t instanceof Scalar c && (c.value() instanceof SetValue || c.value() instanceof ArrayValue)) {
+      // a literal the constant folder has already built
+      Set<Value> out = new LinkedHashSet<>();
+      if (c.value() instanceof SetValue s) {
+        out.addAll(s.sorted());
+      } else {
+        out.addAll(((ArrayValue) c.value()).asList());
+      }
+      return out;
+    }
     List<Term> items = switch (t) {
       case SetTerm s -> s.items();
       case ArrayTerm a -> a.items();

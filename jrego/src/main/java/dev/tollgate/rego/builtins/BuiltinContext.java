@@ -21,6 +21,14 @@ public interface BuiltinContext {
    */
   Map<Object, Object> evaluationCache();
 
+  /**
+   * What pure built-ins may remember across evaluations of the same compiled policy (compiled
+   * patterns, parsed keys, checked signatures); contexts outside a policy share one.
+   */
+  default BuiltinCache policyCache() {
+    return BuiltinCache.UNOWNED;
+  }
+
   /** Whether built-in failures surface as errors rather than undefined. */
   boolean strictBuiltinErrors();
 

@@ -6,8 +6,6 @@ import dev.tollgate.rego.value.BooleanValue;
 import dev.tollgate.rego.value.NullValue;
 import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code glob.match} and {@code glob.quote_meta} with the syntax of the gobwas/glob library OPA
@@ -17,18 +15,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * error at OFFSET: reason}). A pattern is translated to an RE2 expression, so matching is linear.
  */
 final class GlobBuiltins {
-  private static final int CACHE_LIMIT = 1000;
-  private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
 
   private GlobBuiltins() {}
 
   static void register(BuiltinRegistry.Builder r) {
-    r.function("glob.match", 3, (ctx, a) -> match(a));
+    r.function("glob.match", 3, (ctx, a) -> match(ctx.policyCache(), a));
     r.function("glob.quote_meta", 1, (ctx, a) -> StringValue.of(quoteMeta(Args.string(a, 0))));
   }
 
-  private static Value match(Value[] a) throws BuiltinException {
+  private static Value match(BuiltinCache cache, Value[] a) throws BuiltinException {
     String pattern = Args.string(a, 0);
+    // The pattern and delimiters are policy constants nearly always: their compiled form is
+    // looked up by those operands, without building the delimiter string on a hit.
+    GlobKey key = new GlobKey(pattern, a[1]);
+    if (cache.patterns.get(key) instanceof Glob g) {
+      return BooleanValue.of(g.matches(Args.string(a, 2)));
+    }
     StringBuilder delimiters = new StringBuilder();
     if (a[1] instanceof ArrayValue arr) {
       for (Value v : arr.asList()) {
@@ -47,30 +49,74 @@ final class GlobBuiltins {
       throw Args.mustBeOneOf(1, a[1], "array", "null");
     }
     String value = Args.string(a, 2);
-    return BooleanValue.of(compile(pattern, delimiters.toString()).matcher(value).matches());
+    return BooleanValue.of(compile(cache, key, pattern, delimiters.toString()).matches(value));
   }
 
-  static Pattern compile(String pattern, String delimiters) throws BuiltinException {
-    String key = delimiters.length() + ":" + delimiters + pattern;
-    Object cached = CACHE.get(key);
+  /** A glob's cache key: its pattern and the delimiters operand as given (an array or null). */
+  private record GlobKey(String pattern, Value delimiters) {}
+
+  /** A compiled glob. Plain text and {@code text**} are compared as strings, without a regex. */
+  private sealed interface Glob {
+    boolean matches(String value);
+  }
+
+  private record Literal(String text) implements Glob {
+    @Override
+    public boolean matches(String value) {
+      return value.equals(text);
+    }
+  }
+
+  /** {@code prefix**}: {@code **} matches any run of characters, delimiters included. */
+  private record Prefix(String prefix) implements Glob {
+    @Override
+    public boolean matches(String value) {
+      return value.startsWith(prefix);
+    }
+  }
+
+  private record Regex(Pattern pattern) implements Glob {
+    @Override
+    public boolean matches(String value) {
+      return pattern.matcher(value).matches();
+    }
+  }
+
+  private static boolean plain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if ("*?[]{}\\".indexOf(s.charAt(i)) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Glob compile(BuiltinCache cache, GlobKey key, String pattern, String delimiters)
+      throws BuiltinException {
+    Object cached = cache.patterns.get(key);
     if (cached == null) {
       try {
-        cached = Pattern.compile(new Translator(pattern, delimiters).translate(), Pattern.DOTALL);
+        Pattern re = Pattern.compile(new Translator(pattern, delimiters).translate(), Pattern.DOTALL);
+        // translated first, so a plain pattern is also one the glob syntax accepts
+        if (plain(pattern)) {
+          cached = new Literal(pattern);
+        } else if (pattern.endsWith("**") && plain(pattern.substring(0, pattern.length() - 2))) {
+          cached = new Prefix(pattern.substring(0, pattern.length() - 2));
+        } else {
+          cached = new Regex(re);
+        }
       } catch (BuiltinException e) {
         cached = e.getMessage();
       } catch (com.google.re2j.PatternSyntaxException e) {
         // Not expected for a translated glob; reported rather than thrown.
         cached = "invalid glob pattern: " + e.getDescription();
       }
-      if (CACHE.size() >= CACHE_LIMIT) {
-        CACHE.clear();
-      }
-      CACHE.put(key, cached);
+      cache.patterns.put(key, cached);
     }
     if (cached instanceof String message) {
       throw BuiltinException.failure(message);
     }
-    return (Pattern) cached;
+    return (Glob) cached;
   }
 
   /** gobwas/glob's QuoteMeta: escapes {@code * ? \ [ ] { }}. */

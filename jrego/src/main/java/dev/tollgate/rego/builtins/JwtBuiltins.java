@@ -30,9 +30,9 @@ final class JwtBuiltins {
   static void register(BuiltinRegistry.Builder r) {
     r.function("io.jwt.decode", 1, (ctx, a) -> decode(a[0]));
     for (String alg : List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")) {
-      r.function("io.jwt.verify_" + alg.toLowerCase(java.util.Locale.ROOT), 2, (ctx, a) -> verifyWithKey(alg, a));
+      r.function("io.jwt.verify_" + alg.toLowerCase(java.util.Locale.ROOT), 2, (ctx, a) -> verifyWithKey(ctx.policyCache(), alg, a));
     }
-    r.function("io.jwt.verify_eddsa", 2, (ctx, a) -> verifyWithKey("EdDSA", a));
+    r.function("io.jwt.verify_eddsa", 2, (ctx, a) -> verifyWithKey(ctx.policyCache(), "EdDSA", a));
     for (String alg : List.of("HS256", "HS384", "HS512")) {
       r.function("io.jwt.verify_" + alg.toLowerCase(java.util.Locale.ROOT), 2, (ctx, a) -> verifyHmac(alg, a));
     }
@@ -197,27 +197,23 @@ final class JwtBuiltins {
   record VerificationKey(Object key, String alg, String kid) {}
 
   /**
-   * Parsed verification keys by their text. Policies pass the same few keys on every request, and
-   * parsing a certificate costs far more than verifying a signature with it. Keys are immutable;
-   * the map is dropped whole when full, which keeps it bounded without bookkeeping.
+   * Keys from a PEM certificate, a PEM public key, or a JWK / JWK set, parsed once per policy:
+   * policies pass the same few keys on every request, and parsing a certificate costs far more
+   * than verifying a signature with it.
    */
-  private static final int KEY_CACHE_LIMIT = 256;
-  private static final java.util.concurrent.ConcurrentHashMap<String, List<VerificationKey>> KEY_CACHE =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** Keys from a PEM certificate, a PEM public key, or a JWK / JWK set. */
-  static List<VerificationKey> keysFromCertOrJwk(String text) throws BuiltinException {
-    List<VerificationKey> cached = KEY_CACHE.get(text);
+  static List<VerificationKey> keysFromCertOrJwk(BuiltinCache cache, String text) throws BuiltinException {
+    KeyText key = new KeyText(text);
+    @SuppressWarnings("unchecked")
+    List<VerificationKey> cached = (List<VerificationKey>) cache.keys.get(key);
     if (cached != null) {
       return cached;
     }
     List<VerificationKey> keys = List.copyOf(parseKeys(text));
-    if (KEY_CACHE.size() >= KEY_CACHE_LIMIT) {
-      KEY_CACHE.clear();
-    }
-    KEY_CACHE.put(text, keys);
+    cache.keys.put(key, keys);
     return keys;
   }
+
+  private record KeyText(String text) {}
 
   private static List<VerificationKey> parseKeys(String text) throws BuiltinException {
     Pem.Block block = Pem.decode(text);
@@ -265,10 +261,10 @@ final class JwtBuiltins {
 
   // ---- io.jwt.verify_*
 
-  private static Value verifyWithKey(String alg, Value[] a) throws BuiltinException {
+  private static Value verifyWithKey(BuiltinCache cache, String alg, Value[] a) throws BuiltinException {
     Token t = split(a[0]);
     String keyText = Args.string(a, 1);
-    List<VerificationKey> keys = keysFromCertOrJwk(keyText);
+    List<VerificationKey> keys = keysFromCertOrJwk(cache, keyText);
     byte[] sig = b64(t.signature(), null);
     Header header = parseHeader(decodeHeader(t));
     byte[] input = t.signingInput().getBytes(StandardCharsets.UTF_8);
@@ -315,9 +311,25 @@ final class JwtBuiltins {
     String alg = "";
     String iss = "";
     String aud = "";
+    String cert;
     List<VerificationKey> keys;
     double time = -1;
   }
+
+  /**
+   * A token's signature check under one set of key and algorithm constraints. It depends on
+   * nothing else (the clock is applied afterwards), so its outcome is remembered per policy:
+   * a client retrying with the same token, valid or forged, costs one map read instead of a
+   * signature verification.
+   */
+  private record SignatureCheck(String token, String cert, String secret, String alg) {}
+
+  /** The outcome of a signature check: verified header and claims, or {@link #FORGED}. */
+  private record Checked(ObjectValue header, ObjectValue claims) {}
+
+  private static final Checked FORGED = new Checked(ObjectValue.EMPTY, ObjectValue.EMPTY);
+  private static final ArrayValue UNVERIFIED =
+      ArrayValue.of(BooleanValue.FALSE, ObjectValue.EMPTY, ObjectValue.EMPTY);
 
   private static Value decodeVerify(BuiltinContext ctx, Value[] a) throws BuiltinException {
     ObjectValue given = Args.object(a, 1);
@@ -330,7 +342,8 @@ final class JwtBuiltins {
           if (!(v instanceof StringValue s)) {
             throw BuiltinException.failure("cert constraint: must be a string");
           }
-          c.keys = keysFromCertOrJwk(s.value());
+          c.cert = s.value();
+          c.keys = keysFromCertOrJwk(ctx.policyCache(), s.value());
         }
         case "secret" -> c.secret = constraintString(name, v);
         case "alg" -> c.alg = constraintString(name, v);
@@ -350,37 +363,21 @@ final class JwtBuiltins {
     if (keyConstraints < 1) {
       throw BuiltinException.failure("no key constraint");
     }
-    ArrayValue unverified = ArrayValue.of(BooleanValue.FALSE, ObjectValue.EMPTY, ObjectValue.EMPTY);
+    ArrayValue unverified = UNVERIFIED;
 
-    Value current = a[0];
-    ObjectValue header;
-    byte[] payload;
-    while (true) {
-      Token t = split(current);
-      header = decodeHeader(t);
-      Header h = parseHeader(header);
-      if (!h.valid()) {
-        return unverified;
-      }
-      if (!c.alg.isEmpty() && !c.alg.equals(h.alg())) {
-        return unverified;
-      }
-      byte[] sig = b64(t.signature(), null);
-      byte[] input = t.signingInput().getBytes(StandardCharsets.UTF_8);
-      boolean ok = c.keys != null
-          ? verifyWithKeys(c.keys, h, h.alg(), input, sig, true)
-          : JwsSignatures.verify(h.alg(), c.secret.getBytes(StandardCharsets.UTF_8), input, sig, true);
-      if (!ok) {
-        return unverified;
-      }
-      payload = b64(t.payload(), "JWT payload");
-      if (h.cty().equalsIgnoreCase("JWT")) {
-        current = StringValue.of(new String(payload, StandardCharsets.UTF_8));
-        continue;
-      }
-      break;
+    String token = Args.string(a, 0);
+    SignatureCheck check = new SignatureCheck(token, c.cert, c.secret, c.alg);
+    BuiltinCache cache = ctx.policyCache();
+    Checked checked = (Checked) cache.tokens.get(check);
+    if (checked == null) {
+      checked = checkSignature(a[0], c);
+      cache.tokens.put(check, checked);
     }
-    ObjectValue claims = jsonObject(payload, "");
+    if (checked == FORGED) {
+      return unverified;
+    }
+    ObjectValue header = checked.header();
+    ObjectValue claims = checked.claims();
 
     if (!c.iss.isEmpty()) {
       if (!(claims.get("iss") instanceof StringValue iss) || !iss.value().equals(c.iss)) {
@@ -415,6 +412,36 @@ final class JwtBuiltins {
       }
     }
     return ArrayValue.of(BooleanValue.TRUE, header, claims);
+  }
+
+  /** Verifies the signature (of each nested token too); throws on malformed tokens. */
+  private static Checked checkSignature(Value jwt, Constraints c) throws BuiltinException {
+    Value current = jwt;
+    while (true) {
+      Token t = split(current);
+      ObjectValue header = decodeHeader(t);
+      Header h = parseHeader(header);
+      if (!h.valid()) {
+        return FORGED;
+      }
+      if (!c.alg.isEmpty() && !c.alg.equals(h.alg())) {
+        return FORGED;
+      }
+      byte[] sig = b64(t.signature(), null);
+      byte[] input = t.signingInput().getBytes(StandardCharsets.UTF_8);
+      boolean ok = c.keys != null
+          ? verifyWithKeys(c.keys, h, h.alg(), input, sig, true)
+          : JwsSignatures.verify(h.alg(), c.secret.getBytes(StandardCharsets.UTF_8), input, sig, true);
+      if (!ok) {
+        return FORGED;
+      }
+      byte[] payload = b64(t.payload(), "JWT payload");
+      if (h.cty().equalsIgnoreCase("JWT")) {
+        current = StringValue.of(new String(payload, StandardCharsets.UTF_8));
+        continue;
+      }
+      return new Checked(header, jsonObject(payload, ""));
+    }
   }
 
   private static boolean validAudience(Value aud, String wanted) {

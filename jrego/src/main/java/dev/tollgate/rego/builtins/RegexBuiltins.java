@@ -10,53 +10,50 @@ import dev.tollgate.rego.value.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Regular expression built-ins on RE2 (linear time, no backtracking), with Go's regexp
  * semantics for repeated matching, splitting and {@code $} expansion in replacements.
  */
 final class RegexBuiltins {
-  private static final int CACHE_LIMIT = 1000;
-  private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
 
   private RegexBuiltins() {}
 
   static void register(BuiltinRegistry.Builder r) {
-    r.function("regex.is_valid", 1, (ctx, a) -> isValid(a));
-    r.function("regex.match", 2, (ctx, a) -> match(a));
-    r.function("re_match", 2, (ctx, a) -> match(a));
-    r.function("regex.find_n", 3, (ctx, a) -> findN(a));
-    r.function("regex.find_all_string_submatch_n", 3, (ctx, a) -> findAllSubmatch(a));
-    r.function("regex.split", 2, (ctx, a) -> split(a));
-    r.function("regex.replace", 3, (ctx, a) -> replace(a));
-    r.function("regex.template_match", 4, (ctx, a) -> templateMatch(a));
-    r.function("regex.globs_match", 2, (ctx, a) -> globsMatch(a));
+    r.function("regex.is_valid", 1, (ctx, a) -> isValid(ctx, a));
+    r.function("regex.match", 2, (ctx, a) -> match(ctx, a));
+    r.function("re_match", 2, (ctx, a) -> match(ctx, a));
+    r.function("regex.find_n", 3, (ctx, a) -> findN(ctx, a));
+    r.function("regex.find_all_string_submatch_n", 3, (ctx, a) -> findAllSubmatch(ctx, a));
+    r.function("regex.split", 2, (ctx, a) -> split(ctx, a));
+    r.function("regex.replace", 3, (ctx, a) -> replace(ctx, a));
+    r.function("regex.template_match", 4, (ctx, a) -> templateMatch(ctx, a));
+    r.function("regex.globs_match", 2, (ctx, a) -> globsMatch(ctx, a));
   }
 
-  private static Value isValid(Value[] a) {
+  private static Value isValid(BuiltinContext ctx, Value[] a) {
     if (!(a[0] instanceof StringValue s)) {
       return BooleanValue.FALSE;
     }
     try {
-      compile(s.value());
+      compile(ctx.policyCache(), s.value());
       return BooleanValue.TRUE;
     } catch (BuiltinException e) {
       return BooleanValue.FALSE;
     }
   }
 
-  private static Value match(Value[] a) throws BuiltinException {
+  private static Value match(BuiltinContext ctx, Value[] a) throws BuiltinException {
     String pattern = Args.string(a, 0);
     String value = Args.string(a, 1);
-    return BooleanValue.of(compile(pattern).matcher(value).find());
+    return BooleanValue.of(compile(ctx.policyCache(), pattern).matcher(value).find());
   }
 
-  private static Value findN(Value[] a) throws BuiltinException {
+  private static Value findN(BuiltinContext ctx, Value[] a) throws BuiltinException {
     String pattern = Args.string(a, 0);
     String value = Args.string(a, 1);
     long n = Args.integer(a, 2);
-    Pattern re = compile(pattern);
+    Pattern re = compile(ctx.policyCache(), pattern);
     List<Value> out = new ArrayList<>();
     for (int[] m : allMatches(re, value, n)) {
       out.add(StringValue.of(value.substring(m[0], m[1])));
@@ -64,11 +61,11 @@ final class RegexBuiltins {
     return ArrayValue.of(out);
   }
 
-  private static Value findAllSubmatch(Value[] a) throws BuiltinException {
+  private static Value findAllSubmatch(BuiltinContext ctx, Value[] a) throws BuiltinException {
     String pattern = Args.string(a, 0);
     String value = Args.string(a, 1);
     long n = Args.integer(a, 2);
-    Pattern re = compile(pattern);
+    Pattern re = compile(ctx.policyCache(), pattern);
     List<Value> out = new ArrayList<>();
     for (int[] m : allMatches(re, value, n)) {
       Value[] groups = new Value[m.length / 2];
@@ -82,10 +79,10 @@ final class RegexBuiltins {
   }
 
   /** Go's regexp.Split(s, -1), including its handling of a trailing empty piece. */
-  private static Value split(Value[] a) throws BuiltinException {
+  private static Value split(BuiltinContext ctx, Value[] a) throws BuiltinException {
     String pattern = Args.string(a, 0);
     String s = Args.string(a, 1);
-    Pattern re = compile(pattern);
+    Pattern re = compile(ctx.policyCache(), pattern);
     if (!pattern.isEmpty() && s.isEmpty()) {
       return ArrayValue.of(StringValue.EMPTY);
     }
@@ -106,11 +103,11 @@ final class RegexBuiltins {
   }
 
   /** Go's Regexp.ReplaceAllString: {@code $1}, {@code ${name}} and {@code $$} in the replacement. */
-  private static Value replace(Value[] a) throws BuiltinException {
+  private static Value replace(BuiltinContext ctx, Value[] a) throws BuiltinException {
     String s = Args.string(a, 0);
     String pattern = Args.string(a, 1);
     String template = Args.string(a, 2);
-    Pattern re = compile(pattern);
+    Pattern re = compile(ctx.policyCache(), pattern);
     Matcher m = re.matcher(s);
     StringBuilder sb = new StringBuilder();
     int lastMatchEnd = 0;
@@ -238,15 +235,15 @@ final class RegexBuiltins {
     return out;
   }
 
-  /** Compiles with a shared cache; failures carry Go's regexp error text. */
-  static Pattern compile(String pattern) throws BuiltinException {
-    Object cached = CACHE.get(pattern);
+  private record RegexKey(String pattern) {}
+
+  /** Compiles with the policy's cache; failures carry Go's regexp error text. */
+  static Pattern compile(BuiltinCache cache, String pattern) throws BuiltinException {
+    RegexKey key = new RegexKey(pattern);
+    Object cached = cache.patterns.get(key);
     if (cached == null) {
       cached = compileUncached(pattern);
-      if (CACHE.size() >= CACHE_LIMIT) {
-        CACHE.clear();
-      }
-      CACHE.put(pattern, cached);
+      cache.patterns.put(key, cached);
     }
     if (cached instanceof String message) {
       throw BuiltinException.failure(message);
@@ -371,7 +368,7 @@ final class RegexBuiltins {
    * A template whose delimited parts are regular expressions and whose other parts are literal,
    * matched against the whole value.
    */
-  private static Value templateMatch(Value[] a) throws BuiltinException {
+  private static Value templateMatch(BuiltinContext ctx, Value[] a) throws BuiltinException {
     String template = Args.string(a, 0);
     String value = Args.string(a, 1);
     String start = Args.string(a, 2);
@@ -416,11 +413,11 @@ final class RegexBuiltins {
       String raw = template.substring(last, idxs.get(i));
       last = idxs.get(i + 1);
       String part = template.substring(idxs.get(i) + 1, last - 1);
-      compile("^" + part + "$");
+      compile(ctx.policyCache(), "^" + part + "$");
       pattern.append(quoteMeta(raw)).append('(').append(part).append(')');
     }
     pattern.append(quoteMeta(template.substring(last))).append('$');
-    return BooleanValue.of(compile(pattern.toString()).matcher(value).find());
+    return BooleanValue.of(compile(ctx.policyCache(), pattern.toString()).matcher(value).find());
   }
 
   private static BuiltinException unbalanced(String template) {
@@ -442,7 +439,7 @@ final class RegexBuiltins {
     return sb.toString();
   }
 
-  private static Value globsMatch(Value[] a) throws BuiltinException {
+  private static Value globsMatch(BuiltinContext ctx, Value[] a) throws BuiltinException {
     String g1 = Args.string(a, 0);
     String g2 = Args.string(a, 1);
     return BooleanValue.of(GlobIntersection.nonEmpty(g1, g2));

@@ -72,6 +72,18 @@ class RegexAndGlobBuiltinsTest {
       glob.match     | ["**.github.com", ["."], "api.cdn.github.com"] | true
       glob.match     | ["api.**.com", ["."], "api.cdn.github.com"] | true
       glob.match     | ["*:github:com", [":"], "api:github:com"]     | true
+      glob.match     | ["/transfer", ["/"], "/transfer"]          | true
+      glob.match     | ["/transfer", ["/"], "/transfer/"]         | false
+      glob.match     | ["/transfer", ["/"], "/Transfer"]          | false
+      glob.match     | ["/transactions/**", ["/"], "/transactions/2026/11"] | true
+      glob.match     | ["/transactions/**", ["/"], "/transactions/"] | true
+      glob.match     | ["/transactions/**", ["/"], "/transactions"] | false
+      glob.match     | ["/transactions/**", ["/"], "/transactionsX"] | false
+      glob.match     | ["**", ["/"], ""]                           | true
+      glob.match     | ["", ["/"], ""]                             | true
+      glob.match     | ["", ["/"], "a"]                            | false
+      glob.match     | ["a/*/**", ["/"], "a/b/c"]                 | true
+      glob.match     | ["a/*/**", ["/"], "a/bc"]                  | false
       glob.match     | ["*", null, "foo.bar"]                     | true
       glob.match     | ["*", [], "foo.bar"]                       | false
       glob.match     | ["*", [], "foo"]                           | true

@@ -12,6 +12,7 @@ import dev.tollgate.authz.input.InputOptions;
 import dev.tollgate.authz.tenant.Tenant;
 import dev.tollgate.authz.tenant.TenantLoader;
 import dev.tollgate.authz.testsupport.Requests;
+import dev.tollgate.authz.testsupport.UserTokens;
 import dev.tollgate.rego.value.Json;
 import dev.tollgate.rego.value.Value;
 import java.nio.file.Files;
@@ -29,14 +30,18 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The shipped bank-b policy on a realistic input document: converting the input (direct converter
  * vs. jrego's generic Jackson converter) and the whole evaluation of an allowed call without a
- * token (statement-ms reads transactions). Run from the repository root (bench/jmh does).
+ * token (statement-ms reads transactions), and the deny of a call whose end-user token is signed by
+ * another issuer (bank-a's key on bank-b). Run from the repository root (bench/jmh does).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RegoCheckBenchmark {
     private ObjectNode input;
+    private ObjectNode badTokenInput;
     private CompiledPolicy policy;
+    private Value convertedInput;
+    private Value convertedBadTokenInput;
 
     @Setup
     public void setUp() {
@@ -54,6 +59,30 @@ public class RegoCheckBenchmark {
         if (!(policy.evaluate(input) instanceof EvalResult.Defined d) || !d.value().path("allowed").asBoolean()) {
             throw new IllegalStateException("expected an allow: " + policy.evaluate(input));
         }
+        String apiMs = "spiffe://cluster.local/ns/bank-b/sa/api-ms";
+        var transfer = Requests.http("POST", "/transfer")
+                .putHeaders("authorization", "Bearer " + UserTokens.token("bank-a", "transfer:write", 4_102_444_800L));
+        badTokenInput = InputDocuments.build(
+                Requests.check(apiMs, "spiffe://cluster.local/ns/bank-b/sa/transaction-ms", transfer).build(),
+                Optional.of(new CallerIdentity(SpiffeId.parse(apiMs), IdentitySource.PRINCIPAL)), "bank-b",
+                InputOptions.DEFAULTS);
+        if (!(policy.evaluate(badTokenInput) instanceof EvalResult.Defined deny)
+                || !deny.value().path("headers").path("x-tollgate-reason").asText().equals("invalid_token")) {
+            throw new IllegalStateException("expected an invalid_token deny: " + policy.evaluate(badTokenInput));
+        }
+        convertedInput = JsonValues.toValue(input);
+        convertedBadTokenInput = JsonValues.toValue(badTokenInput);
+    }
+
+    /** The evaluator alone: the input is converted to jrego values beforehand. */
+    @Benchmark
+    public Value evaluateAllowedCallConverted() {
+        return ((RegoPolicy) policy).evaluateValue(convertedInput);
+    }
+
+    @Benchmark
+    public Value evaluateInvalidTokenDenyConverted() {
+        return ((RegoPolicy) policy).evaluateValue(convertedBadTokenInput);
     }
 
     @Benchmark
@@ -69,5 +98,10 @@ public class RegoCheckBenchmark {
     @Benchmark
     public EvalResult evaluateAllowedCall() {
         return policy.evaluate(input);
+    }
+
+    @Benchmark
+    public EvalResult evaluateInvalidTokenDeny() {
+        return policy.evaluate(badTokenInput);
     }
 }
