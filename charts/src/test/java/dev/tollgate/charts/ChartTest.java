@@ -137,6 +137,28 @@ class ChartTest {
         assertEquals(d.getSpec().getSelector().getMatchLabels(), pdb.getSpec().getSelector().getMatchLabels());
     }
 
+    /** No misspelt or misplaced key in any rendered object, with the defaults or with every option on. */
+    @Test
+    void renderedObjectsHaveOnlyKubernetesFields() {
+        Map<String, Class<?>> types = Map.of("Deployment", Deployment.class, "Service", Service.class,
+                "ConfigMap", ConfigMap.class, "Secret", Secret.class,
+                "ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class,
+                "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
+                "PodDisruptionBudget", PodDisruptionBudget.class, "NetworkPolicy", NetworkPolicy.class);
+        for (Rendered r : List.of(Rendered.template(), Rendered.template(t -> t.withValuesFile(FULL_VALUES).withKubeVersion("1.31.0")))) {
+            for (Map<String, Object> doc : r.documents()) {
+                String kind = (String) doc.get("kind");
+                if (kind.equals("ServiceMonitor")) {
+                    continue; // a CRD: no fabric8 model in this module
+                }
+                Class<?> type = types.get(kind);
+                assertTrue(type != null, () -> "unexpected kind " + kind);
+                String name = (String) ((Map<?, ?>) doc.get("metadata")).get("name");
+                Rendered.assertNoUnknownFields(r.one(kind, name, type), kind + "/" + name);
+            }
+        }
+    }
+
     @Test
     void preStopSleepOnKubernetesWithTheSleepAction() {
         Deployment d = Rendered.template(t -> t.withKubeVersion("1.31.0")).one("Deployment", Deployment.class);

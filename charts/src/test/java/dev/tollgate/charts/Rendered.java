@@ -82,6 +82,44 @@ record Rendered(List<Map<String, Object>> documents) {
         return documents.stream().map(d -> d.get("kind") + "/" + ((Map<?, ?>) d.get("metadata")).get("name")).toList();
     }
 
+    /**
+     * Every field of a fabric8 object (recursively) is one the Kubernetes API knows: the models keep
+     * unknown fields in {@code additionalProperties}, so a misspelt key in a template shows up there.
+     */
+    static void assertNoUnknownFields(Object model, String where) {
+        if (model == null || !model.getClass().getName().startsWith("io.fabric8.")) {
+            if (model instanceof java.util.Collection<?> c) {
+                int i = 0;
+                for (Object o : c) {
+                    assertNoUnknownFields(o, where + "[" + i++ + "]");
+                }
+            } else if (model instanceof Map<?, ?> m) {
+                for (var e : m.entrySet()) {
+                    assertNoUnknownFields(e.getValue(), where + "." + e.getKey());
+                }
+            }
+            return;
+        }
+        for (java.lang.reflect.Method getter : model.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
+                continue;
+            }
+            Object value;
+            try {
+                value = getter.invoke(model);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(where + "." + getter.getName(), e);
+            }
+            if (getter.getName().equals("getAdditionalProperties")) {
+                Object unknown = value;
+                assertTrue(unknown == null || ((Map<?, ?>) unknown).isEmpty(),
+                        () -> where + " has fields the Kubernetes API does not know: " + unknown);
+            } else {
+                assertNoUnknownFields(value, where + "." + getter.getName().substring(3));
+            }
+        }
+    }
+
     static void assertContains(String haystack, String needle) {
         assertTrue(haystack.contains(needle), () -> "expected \"" + needle + "\" in:\n" + haystack);
     }
