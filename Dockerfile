@@ -22,6 +22,7 @@ COPY .mvn/ .mvn/
 COPY jrego/pom.xml jrego/
 COPY authz-server/pom.xml authz-server/
 # Every module the parent pom lists must have its pom, even the ones this build skips.
+COPY load-tests/pom.xml load-tests/
 COPY charts/pom.xml charts/
 COPY jrego/src/main/ jrego/src/main/
 COPY authz-server/src/main/ authz-server/src/main/

@@ -8,9 +8,12 @@ import java.util.concurrent.atomic.LongAdder;
  * Recording is lock-free: one atomic increment in a per-bucket slot and one adder for the sum.
  */
 final class Histogram {
-    /** Upper bounds in seconds, as printed in {@code le}; chosen for a sub-millisecond service. */
-    static final String[] BOUNDS = {"0.00005", "0.0001", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01",
-            "0.025", "0.05", "0.1", "0.25", "1"};
+    /**
+     * Upper bounds in seconds, as printed in {@code le}. A check takes microseconds, so the low end is
+     * fine-grained enough to read a median or p99 of tens of microseconds from the histogram.
+     */
+    static final String[] BOUNDS = {"0.000005", "0.00001", "0.00002", "0.00003", "0.00005", "0.000075", "0.0001",
+            "0.00015", "0.00025", "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "1"};
     private static final long[] BOUNDS_NANOS = new long[BOUNDS.length];
 
     static {

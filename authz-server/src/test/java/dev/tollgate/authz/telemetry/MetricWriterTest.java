@@ -41,7 +41,7 @@ class MetricWriterTest {
     @Test
     void histogramBucketsAreCumulativeAndCountMatchesInf() {
         Histogram h = new Histogram();
-        h.record(10_000);          // 10 us: first bucket (50 us)
+        h.record(10_000);          // 10 us: exactly on the 10 us bound
         h.record(50_000);          // exactly on the bound: still that bucket
         h.record(300_000);         // 0.3 ms: the 0.0005 bucket
         h.record(2_000_000_000L);  // 2 s: only +Inf
@@ -49,6 +49,9 @@ class MetricWriterTest {
             out.family("d_seconds", MetricWriter.Type.HISTOGRAM, "d.");
             h.write(out, "d_seconds", "tenant", "t");
         });
+        assertEquals(true, text.contains("d_seconds_bucket{tenant=\"t\",le=\"0.000005\"} 0\n"), text);
+        assertEquals(true, text.contains("d_seconds_bucket{tenant=\"t\",le=\"0.00001\"} 1\n"), text);
+        assertEquals(true, text.contains("d_seconds_bucket{tenant=\"t\",le=\"0.00003\"} 1\n"), text);
         assertEquals(true, text.contains("d_seconds_bucket{tenant=\"t\",le=\"0.00005\"} 2\n"), text);
         assertEquals(true, text.contains("d_seconds_bucket{tenant=\"t\",le=\"0.00025\"} 2\n"), text);
         assertEquals(true, text.contains("d_seconds_bucket{tenant=\"t\",le=\"0.0005\"} 3\n"), text);

@@ -1,0 +1,94 @@
+package dev.tollgate.loadtest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One Gatling run of {@code HttpMixSimulation} in a JVM of its own (on this process's classpath,
+ * which must hold the load-tests test classes and Gatling), read back from Gatling's console
+ * summary. Gatling measures in whole milliseconds.
+ */
+final class GatlingRun {
+    static final String SIMULATION = "dev.tollgate.loadtest.HttpMixSimulation";
+    private static final Pattern COUNT = Pattern.compile(
+            "> request count\\s+\\|\\s*([0-9,]+) \\|\\s*([0-9,-]+) \\|\\s*([0-9,-]+)");
+    private static final Pattern THROUGHPUT = Pattern.compile("> mean throughput \\(rps\\)\\s+\\|\\s*([0-9.,]+) \\|");
+    private static final Pattern REPORT = Pattern.compile("please open the following file: file://(\\S+)");
+
+    /** What a run measured: counts, whole-millisecond percentiles, and the HTML report when one was made. */
+    record Result(double targetRate, long requests, long ok, long ko, double throughput, double p50Ms, double p99Ms,
+                  double p999Ms, String report, String output) {
+        boolean held(double p99ObjectiveMs) {
+            return requests > 0 && ko == 0 && p99Ms <= p99ObjectiveMs && throughput >= 0.9 * targetRate;
+        }
+    }
+
+    private GatlingRun() {
+    }
+
+    /**
+     * Runs the mix at {@code rate} calls/s for {@code seconds} against {@code target}
+     * ({@code http://host:port}); {@code baseline} accepts any non-5xx status (a no-op server allows
+     * everything); {@code reports} keeps Gatling's HTML report under {@code resultsFolder}.
+     */
+    static Result run(String target, double rate, int seconds, double p99Ms, boolean baseline, boolean reports,
+                      Path resultsFolder) throws IOException, InterruptedException {
+        List<String> c = new ArrayList<>(ServerProcess.java());
+        c.addAll(List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "-Xss4m",
+                "-Dtarget=" + target, "-Drate=" + rate, "-Dduration=" + seconds, "-Dp99Ms=" + p99Ms,
+                "-DanyStatus=" + baseline,
+                "-cp", System.getProperty("java.class.path"), "io.gatling.app.Gatling",
+                "--simulation", SIMULATION, "--results-folder", resultsFolder.toString(), "--launcher", "maven"));
+        if (!reports) {
+            c.add("--no-reports");
+        }
+        Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
+        byte[] bytes = p.getInputStream().readAllBytes();
+        if (!p.waitFor(seconds + 120L, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("gatling did not finish");
+        }
+        String output = new String(bytes, StandardCharsets.UTF_8);
+        return parse(rate, output);
+    }
+
+    static Result parse(double rate, String output) throws IOException {
+        int global = output.lastIndexOf("---- Global Information");
+        if (global < 0) {
+            throw new IOException("gatling printed no summary; its output:\n" + output);
+        }
+        String summary = output.substring(global);
+        Matcher count = COUNT.matcher(summary);
+        if (!count.find()) {
+            throw new IOException("no request count in gatling's summary:\n" + summary);
+        }
+        Matcher tp = THROUGHPUT.matcher(summary);
+        Matcher report = REPORT.matcher(output);
+        return new Result(rate, number(count.group(1)), number(count.group(2)), number(count.group(3)),
+                tp.find() ? Double.parseDouble(tp.group(1).replace(",", "")) : 0,
+                percentile(summary, "50th"), percentile(summary, "99th"), percentile(summary, "99.9th"),
+                report.find() ? report.group(1) : null, output);
+    }
+
+    private static long number(String s) {
+        return s.equals("-") ? 0 : Long.parseLong(s.replace(",", ""));
+    }
+
+    private static double percentile(String summary, String which) {
+        Matcher m = Pattern.compile("> response time " + Pattern.quote(which)
+                + " percentile \\(ms\\)\\s+\\|\\s*([0-9,.]+) \\|").matcher(summary);
+        return m.find() ? Double.parseDouble(m.group(1).replace(",", "")) : Double.NaN;
+    }
+
+    static String describe(Result r) {
+        return String.format(Locale.ROOT, "p50 %4.0f ms  p99 %4.0f ms  p99.9 %4.0f ms  ok %d  ko %d  %.0f/s", r.p50Ms(),
+                r.p99Ms(), r.p999Ms(), r.ok(), r.ko(), r.throughput());
+    }
+}
