@@ -1,6 +1,7 @@
 package dev.tollgate.authz.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.rego.value.ObjectValue;
 import dev.tollgate.authz.decision.CheckResponses;
 import dev.tollgate.authz.decision.Decision;
 import dev.tollgate.authz.decision.DecisionReader;
@@ -12,6 +13,7 @@ import dev.tollgate.authz.engine.EvalResult;
 import dev.tollgate.authz.identity.CallerIdentity;
 import dev.tollgate.authz.identity.IdentityResolver;
 import dev.tollgate.authz.identity.IdentityResult;
+import dev.tollgate.authz.input.InputDocument;
 import dev.tollgate.authz.input.InputDocuments;
 import dev.tollgate.authz.input.InputOptions;
 import dev.tollgate.authz.input.InvalidRequestException;
@@ -99,7 +101,7 @@ public final class CheckPipeline {
     private static final int IDENTITY_MEMO_LIMIT = 10_000;
     // Callers repeat: the metadata Value of an identity is built once, not per check.
     /** An identity as input JSON (read-only) and as response metadata, made once per caller. */
-    record IdentityForms(ObjectNode json, Value value) {
+    record IdentityForms(ObjectValue input, Value value) {
     }
 
     private final ConcurrentHashMap<CallerIdentity, IdentityForms> identityForms = new ConcurrentHashMap<>();
@@ -111,7 +113,7 @@ public final class CheckPipeline {
                 identityForms.clear();
             }
             ObjectNode json = InputDocuments.identityJson(identity);
-            f = new IdentityForms(json, CheckResponses.value(json));
+            f = new IdentityForms(InputDocuments.identityValue(json), CheckResponses.value(json));
             identityForms.put(identity, f);
         }
         return f;
@@ -159,9 +161,9 @@ public final class CheckPipeline {
                 }
             }
             caller = identity.orElse(null);
-            ObjectNode input;
+            InputDocument input;
             try {
-                input = InputDocuments.build(request, caller == null ? null : identityForms(caller).json(), tenantName,
+                input = InputDocuments.build(request, caller == null ? null : identityForms(caller).input(), tenantName,
                         inputOptions);
             } catch (InvalidRequestException e) {
                 return new Outcome(Decision.deny(Reason.INVALID_REQUEST, e.getMessage()), decisionId, tenantName,
@@ -169,11 +171,17 @@ public final class CheckPipeline {
             }
             // The tenant read above is the snapshot this check uses to the end, whatever a reload publishes.
             long evalStart = System.nanoTime();
-            Decision decision = evaluate(tenant.get(), input, decisionId);
+            Decision decision = evaluate(tenant.get(), input.value(), decisionId);
             long evalNanos = System.nanoTime() - evalStart;
+            // A body the policy did not read is checked now: an unreadable one denies whatever the policy said.
+            String unreadable = input.problem();
+            if (unreadable != null) {
+                return new Outcome(Decision.deny(Reason.INVALID_REQUEST, unreadable), decisionId, tenantName, caller,
+                        tenant.get().revision(), evalNanos);
+            }
             if (decision.allowed()) {
                 CheckContext context = new CheckContext(decisionId, tenantName, tenant.get().settings(), identity,
-                        request, input);
+                        request, input.value());
                 for (DecisionStage stage : stages) {
                     decision = stage.afterAllow(context, decision);
                     if (!decision.allowed()) {
@@ -188,7 +196,7 @@ public final class CheckPipeline {
         }
     }
 
-    private static Decision evaluate(Tenant tenant, ObjectNode input, String decisionId) {
+    private static Decision evaluate(Tenant tenant, ObjectValue input, String decisionId) {
         CompiledPolicy policy = tenant.policy().orElseThrow();
         String failure;
         switch (policy.evaluate(input)) {
