@@ -22,8 +22,11 @@ public record Reason(String code, int httpStatus) {
     /** Shared rate-limit counters could not answer and the tenant denies in that case. */
     public static final Reason RATE_LIMIT_UNAVAILABLE = new Reason("rate_limit_unavailable", 503);
 
+    /** A check of a tenant that may block found every blocking-check thread busy and their queue full. */
+    public static final Reason OVERLOADED = new Reason("overloaded", 503);
+
     /** Every reason the server itself produces (metric label values come only from these). */
     public static final java.util.List<Reason> ALL = java.util.List.of(ALLOWED, POLICY_DENIED, UNDEFINED_RESULT,
             IDENTITY_MISSING, IDENTITY_INVALID, UNKNOWN_TENANT, TENANT_NOT_READY, EVALUATION_ERROR, INVALID_REQUEST,
-            FAIL_OPEN, RATE_LIMITED, RATE_LIMIT_UNAVAILABLE);
+            FAIL_OPEN, RATE_LIMITED, RATE_LIMIT_UNAVAILABLE, OVERLOADED);
 }

@@ -4,18 +4,39 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.stub.StreamObserver;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
 
-/** The gRPC face of {@link CheckPipeline}. */
+/**
+ * The gRPC face of {@link CheckPipeline}. The server runs it on the transport thread (no executor
+ * hop): checks that cannot block are decided right there; checks of tenants that may block go to
+ * {@link BlockingChecks}, and when that is full they are answered at once with a 503 deny
+ * ({@code overloaded}).
+ */
 final class AuthorizationService extends AuthorizationGrpc.AuthorizationImplBase {
     private final CheckPipeline pipeline;
+    private final BlockingChecks blocking;
 
-    AuthorizationService(CheckPipeline pipeline) {
+    AuthorizationService(CheckPipeline pipeline, BlockingChecks blocking) {
         this.pipeline = pipeline;
+        this.blocking = blocking;
     }
 
     @Override
     public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
-        responses.onNext(pipeline.check(request, PeerCertificateInterceptor.PEER_CERTIFICATE.get()));
+        // Read on the calling thread: the gRPC context does not follow the check to another thread.
+        Optional<X509Certificate> peer = PeerCertificateInterceptor.PEER_CERTIFICATE.get();
+        if (!pipeline.mayBlock(request)) {
+            respond(responses, pipeline.check(request, peer));
+            return;
+        }
+        if (!blocking.offer(() -> respond(responses, pipeline.check(request, peer)))) {
+            respond(responses, pipeline.overloaded(request));
+        }
+    }
+
+    private static void respond(StreamObserver<CheckResponse> responses, CheckResponse response) {
+        responses.onNext(response);
         responses.onCompleted();
     }
 }

@@ -9,6 +9,8 @@ import dev.tollgate.authz.decision.InvalidResultException;
 import dev.tollgate.authz.decision.Reason;
 import dev.tollgate.authz.decision.ResponseHeaders;
 import dev.tollgate.authz.engine.CompiledPolicy;
+import dev.tollgate.authz.engine.Engines;
+import dev.tollgate.authz.ratelimit.TenantRateLimits;
 import dev.tollgate.authz.engine.EvalResult;
 import dev.tollgate.authz.identity.CallerIdentity;
 import dev.tollgate.authz.identity.IdentityResolver;
@@ -96,6 +98,39 @@ public final class CheckPipeline {
         }
         return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), identityValue(o.identity()),
                 responseHeaders, o.revision());
+    }
+
+    /**
+     * Whether deciding this check may block its thread: its tenant counts rate limits in Redis, may
+     * call {@code http.send}, or borrows WASM instances from a pool. Such checks leave the transport
+     * thread; everything else (unknown or unloaded tenants included) is decided on it.
+     */
+    public boolean mayBlock(CheckRequest request) {
+        Optional<String> name = tenantResolver.resolve(request.getAttributes(), registry.names());
+        if (name.isEmpty()) {
+            return false;
+        }
+        Optional<Tenant> tenant = registry.get(name.get());
+        return tenant.isPresent() && tenant.get().loaded() && mayBlock(tenant.get());
+    }
+
+    static boolean mayBlock(Tenant t) {
+        return t.settings().evaluation().httpSendEnabled()
+                || t.settings().rateLimits().counters() == TenantRateLimits.Counters.REDIS
+                || t.engine().filter(Engines.WASM::equals).isPresent();
+    }
+
+    /** The answer to a check that cannot be taken on now: a 503 deny ({@code overloaded}), counted as any other. */
+    public CheckResponse overloaded(CheckRequest request) {
+        String tenant = tenantResolver.resolve(request.getAttributes(), registry.names()).orElse(null);
+        Outcome o = new Outcome(Decision.deny(Reason.OVERLOADED,
+                "too many checks are waiting for tenants that may block; retry later"), DecisionIds.next(), tenant, null);
+        try {
+            observer.checked(request, o, 0);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "check " + o.decisionId() + ": telemetry failed", e);
+        }
+        return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), null, responseHeaders, null);
     }
 
     private static final int IDENTITY_MEMO_LIMIT = 10_000;

@@ -54,6 +54,7 @@ public final class Tollgate implements AutoCloseable {
     private final CheckPipeline pipeline;
     private final PolicyLifecycle lifecycle;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final BlockingChecks blocking = new BlockingChecks(BlockingChecks.DEFAULT_THREADS, BlockingChecks.DEFAULT_QUEUE);
 
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages) {
         this(config, engines, stages, Ticker.systemTicker());
@@ -184,8 +185,13 @@ public final class Tollgate implements AutoCloseable {
 
     /** Authorization (with the peer-certificate interceptor), health and reflection. */
     public List<ServerServiceDefinition> services() {
+        return services(blocking);
+    }
+
+    /** As {@link #services()}, with checks that may block run by {@code blocking} (tests size it). */
+    List<ServerServiceDefinition> services(BlockingChecks blocking) {
         return List.of(
-                ServerInterceptors.intercept(new AuthorizationService(pipeline), new PeerCertificateInterceptor()),
+                ServerInterceptors.intercept(new AuthorizationService(pipeline, blocking), new PeerCertificateInterceptor()),
                 health.getHealthService().bindService(),
                 ProtoReflectionServiceV1.newInstance().bindService());
     }
@@ -219,6 +225,7 @@ public final class Tollgate implements AutoCloseable {
             t.policy().ifPresent(p -> p.close());
         }
         rateLimiter.close();
+        blocking.close();
         decisionLog.close();
     }
 }

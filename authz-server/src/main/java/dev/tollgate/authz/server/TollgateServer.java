@@ -41,7 +41,9 @@ public final class TollgateServer {
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.grpc().address(), config.grpc().port()), credentials(config))
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
-                .maxInboundMetadataSize(config.maxInboundMetadataBytes());
+                .maxInboundMetadataSize(config.maxInboundMetadataBytes())
+                // Checks run on the transport thread; those that may block move to BlockingChecks.
+                .directExecutor();
         for (ServerServiceDefinition service : tollgate.services()) {
             builder.addService(service);
         }

@@ -170,10 +170,10 @@ class InputDocumentsTest {
     void badBodiesAreInvalidRequests() {
         // Read or not, an unparsable body is reported by problem(): the check is then an invalid request.
         InputDocument unread = document(post("application/json", "{\"a\": 1,", null));
-        assertEquals("request body is not valid JSON (line 1, column 9)", unread.problem());
+        assertEquals("request body is not valid JSON (line 1, column 9: unexpected end of input)", unread.problem());
         InputDocument read = document(post("application/json", "{\"a\": 1,", null));
         assertEquals(NullValue.INSTANCE, read.value().get("parsed_body"));
-        assertEquals("request body is not valid JSON (line 1, column 9)", read.problem());
+        assertEquals("request body is not valid JSON (line 1, column 9: unexpected end of input)", read.problem());
         assertEquals("form body has an invalid percent-encoding",
                 document(post("application/x-www-form-urlencoded", "a=%zz", null)).problem());
         assertEquals("content-length header is not a number",
