@@ -100,10 +100,13 @@ public final class CheckPipeline {
                 responseHeaders, o.revision());
     }
 
+    private final EvalPace pace = new EvalPace();
+
     /**
      * Whether deciding this check may block its thread: its tenant counts rate limits in Redis, may
-     * call {@code http.send}, or borrows WASM instances from a pool. Such checks leave the transport
-     * thread; everything else (unknown or unloaded tenants included) is decided on it.
+     * call {@code http.send}, borrows WASM instances from a pool, or its evaluations have lately taken
+     * more than {@link EvalPace#SLOW_NANOS} on average. Such checks leave the transport thread;
+     * everything else (unknown or unloaded tenants included) is decided on it.
      */
     public boolean mayBlock(CheckRequest request) {
         Optional<String> name = tenantResolver.resolve(request.getAttributes(), registry.names());
@@ -111,7 +114,7 @@ public final class CheckPipeline {
             return false;
         }
         Optional<Tenant> tenant = registry.get(name.get());
-        return tenant.isPresent() && tenant.get().loaded() && mayBlock(tenant.get());
+        return tenant.isPresent() && tenant.get().loaded() && (mayBlock(tenant.get()) || pace.slow(name.get()));
     }
 
     static boolean mayBlock(Tenant t) {
@@ -208,6 +211,7 @@ public final class CheckPipeline {
             long evalStart = System.nanoTime();
             Decision decision = evaluate(tenant.get(), input.value(), decisionId);
             long evalNanos = System.nanoTime() - evalStart;
+            pace.record(tenantName, evalNanos);
             // A body the policy did not read is checked now: an unreadable one denies whatever the policy said.
             String unreadable = input.problem();
             if (unreadable != null) {

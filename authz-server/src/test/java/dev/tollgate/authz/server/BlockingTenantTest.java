@@ -159,6 +159,47 @@ class BlockingTenantTest {
     }
 
     @Test
+    void aTenantWhosePolicyTurnedSlowLeavesTheTransportThread() throws Exception {
+        Path policies = root.resolve("policies");
+        Files.createDirectories(policies.resolve("sluggish"));
+        Files.writeString(policies.resolve("sluggish/tenant.yaml"), "allow_anonymous: true\n");
+        Files.writeString(policies.resolve("sluggish/policy.rego"), "package envoy.authz\n");
+        java.util.concurrent.atomic.AtomicBoolean sleepy = new java.util.concurrent.atomic.AtomicBoolean(true);
+        var allow = new dev.tollgate.authz.engine.EvalResult.Defined(com.fasterxml.jackson.databind.node.BooleanNode.TRUE);
+        Engines engines = Engines.of(dev.tollgate.authz.testsupport.TestEngine.ofValues(java.util.Map.of(
+                "sluggish", input -> {
+                    if (sleepy.get()) {
+                        try {
+                            Thread.sleep(3); // far over EvalPace.SLOW_NANOS
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return allow;
+                },
+                "fast", input -> allow, "slow", input -> allow)));
+        Tollgate tollgate = new Tollgate(config(), engines, List.of());
+        try {
+            tollgate.loadTenants();
+            CheckPipeline p = tollgate.pipeline();
+            assertFalse(p.mayBlock(to("sluggish")), "starts on the transport thread");
+            for (int i = 0; i < 20; i++) {
+                assertEquals("allowed", reason(p.check(to("sluggish"), java.util.Optional.empty())));
+                p.check(to("fast"), java.util.Optional.empty());
+            }
+            assertTrue(p.mayBlock(to("sluggish")), "slow evaluations move it to the blocking executor");
+            assertFalse(p.mayBlock(to("fast")));
+            sleepy.set(false);
+            for (int i = 0; i < 100; i++) {
+                p.check(to("sluggish"), java.util.Optional.empty());
+            }
+            assertFalse(p.mayBlock(to("sluggish")), "fast again, back on the transport thread");
+        } finally {
+            tollgate.close();
+        }
+    }
+
+    @Test
     void aFullBlockingExecutorAnswersOverloadedAtOnce() throws Exception {
         Tollgate tollgate = new Tollgate(config(), Engines.of(new RegoEngine()), List.of());
         tollgate.loadTenants();
