@@ -11,11 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -31,7 +30,12 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
 
     private final boolean enabled;
     private final double sampleAllowed;
-    private final ArrayBlockingQueue<DecisionRecord> queue;
+    // Lock-free on the Check side (many event-loop threads offer, one thread writes): a bounded
+    // count in front of an unbounded queue; the writer parks when there is nothing to write.
+    private final ConcurrentLinkedQueue<DecisionRecord> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int capacity;
+    private volatile boolean parked;
     private final Writer writer;
     private final boolean closeWriter;
     private final Thread thread;
@@ -44,7 +48,7 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
         this.closeWriter = closeWriter;
         this.enabled = settings.enabled();
         this.sampleAllowed = settings.sampleAllowed();
-        this.queue = new ArrayBlockingQueue<>(settings.queueSize());
+        this.capacity = settings.queueSize();
         this.writer = writer;
         if (enabled) {
             thread = Thread.ofPlatform().daemon().name("tollgate-decision-log").start(this::drain);
@@ -86,8 +90,14 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
 
     /** Queues a record without blocking; a full queue drops it. */
     public void offer(DecisionRecord record) {
-        if (!queue.offer(record)) {
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
             dropped.increment();
+            return;
+        }
+        queue.offer(record);
+        if (parked) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -100,27 +110,27 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
     }
 
     private void drain() {
-        List<DecisionRecord> batch = new ArrayList<>();
-        try {
-            while (true) {
-                batch.add(queue.take());
-                queue.drainTo(batch);
-                boolean stop = false;
-                for (DecisionRecord r : batch) {
-                    if (r == STOP) {
-                        stop = true;
-                        break;
-                    }
-                    write(r);
-                }
-                batch.clear();
+        while (true) {
+            DecisionRecord r = queue.poll();
+            if (r == null) {
                 flush();
-                if (stop) {
+                parked = true;
+                // Re-checked after announcing the park: an offer made before it is seen here.
+                if (queue.isEmpty()) {
+                    LockSupport.parkNanos(this, 100_000_000L);
+                }
+                parked = false;
+                if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
+                continue;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (r == STOP) {
+                flush();
+                return;
+            }
+            queued.decrementAndGet();
+            write(r);
         }
     }
 
@@ -184,7 +194,8 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
         }
         closed = true;
         try {
-            queue.offer(STOP, timeoutMillis, TimeUnit.MILLISECONDS);
+            queue.offer(STOP); // after everything already queued, whatever the capacity
+            LockSupport.unpark(thread);
             thread.join(timeoutMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
