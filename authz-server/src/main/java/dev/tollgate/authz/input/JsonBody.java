@@ -322,7 +322,6 @@ final class JsonBody {
     }
 
     private InvalidRequestException invalid(String what, int at) {
-        // Today's message for the common case stays as it was: where, without the what.
         return new InvalidRequestException("request body is not valid JSON (" + where(at) + ": " + what + ")");
     }
 
