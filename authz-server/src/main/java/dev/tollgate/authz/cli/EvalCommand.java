@@ -1,5 +1,7 @@
 package dev.tollgate.authz.cli;
 
+import dev.tollgate.authz.input.InputDocument;
+import dev.tollgate.authz.input.InvalidRequestException;
 import dev.tollgate.rego.CompiledPolicy;
 import dev.tollgate.rego.EvalOptions;
 import dev.tollgate.rego.Rego;
@@ -35,6 +37,11 @@ final class EvalCommand extends WriterCommand {
     @Option(names = "--input", paramLabel = "FILE", description = "Input document (JSON or YAML); without it input is undefined.")
     Path input;
 
+    @Option(names = "--check-request", paramLabel = "FILE",
+            description = {"An Envoy CheckRequest in protojson instead of --input: the input document is built from it",
+                "exactly as 'serve' builds it (caller identity from the default identity sources)."})
+    Path checkRequest;
+
     @Option(names = "--entrypoint", paramLabel = "PATH",
             description = "Rule to evaluate, slash-separated (default: the tenant's entrypoint).")
     String entrypoint;
@@ -60,6 +67,29 @@ final class EvalCommand extends WriterCommand {
             }
             CompiledPolicy policy = builder.compile();
             EvalOptions options = EvalOptions.DEFAULT.withPrintSink(line -> err.println("print: " + line));
+            if (input != null && checkRequest != null) {
+                err.println("tollgate eval: give --input or --check-request, not both");
+                return 2;
+            }
+            if (checkRequest != null) {
+                if (!Files.isRegularFile(checkRequest)) {
+                    err.println("tollgate eval: no such check request file: " + checkRequest);
+                    return 2;
+                }
+                InputDocument document;
+                try {
+                    document = CheckRequestInput.read(checkRequest, tenant);
+                } catch (InvalidRequestException e) {
+                    err.println("tollgate eval: invalid_request: " + e.getMessage());
+                    return 1;
+                }
+                options = options.withInput(document.value());
+                if (document.problem() != null) {
+                    // The server would deny it before the policy's answer counts.
+                    err.println("tollgate eval: invalid_request: " + document.problem());
+                    return 1;
+                }
+            }
             if (input != null) {
                 if (!Files.isRegularFile(input)) {
                     err.println("tollgate eval: no such input file: " + input);

@@ -48,8 +48,10 @@ public final class CheckResponses {
     public static CheckResponse build(Decision decision, String decisionId, String tenant, Value identity,
                                       ResponseHeaders names, String policyRevision) {
         Struct.Builder metadata = Struct.newBuilder();
-        for (Map.Entry<String, JsonNode> e : decision.dynamicMetadata().properties()) {
-            metadata.putFields(e.getKey(), value(e.getValue()));
+        if (!decision.dynamicMetadata().isEmpty()) {
+            for (Map.Entry<String, JsonNode> e : decision.dynamicMetadata().properties()) {
+                metadata.putFields(e.getKey(), value(e.getValue()));
+            }
         }
         metadata.putFields("decision_id", string(decisionId));
         metadata.putFields("reason", constant(decision.reason().code()));

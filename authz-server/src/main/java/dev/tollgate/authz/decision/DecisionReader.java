@@ -18,8 +18,11 @@ public final class DecisionReader {
     private DecisionReader() {
     }
 
+    // Read-only (its map refuses puts): shared by every decision without metadata; stages copy before adding.
+    private static final ObjectNode EMPTY = new ObjectNode(JsonNodeFactory.instance, java.util.Map.of());
+
     static ObjectNode emptyObject() {
-        return JsonNodeFactory.instance.objectNode();
+        return EMPTY;
     }
 
     public static Decision read(JsonNode result) {

@@ -24,9 +24,11 @@ public record Reason(String code, int httpStatus) {
 
     /** Allowed although the decision was a deny, because the tenant runs {@code mode: dry_run}. */
     public static final Reason DRY_RUN_WOULD_DENY = new Reason("dry_run_would_deny", 200);
+    /** A check of a tenant that may block found every blocking-check thread busy and their queue full. */
+    public static final Reason OVERLOADED = new Reason("overloaded", 503);
 
     /** Every reason the server itself produces (metric label values come only from these). */
     public static final java.util.List<Reason> ALL = java.util.List.of(ALLOWED, POLICY_DENIED, UNDEFINED_RESULT,
             IDENTITY_MISSING, IDENTITY_INVALID, UNKNOWN_TENANT, TENANT_NOT_READY, EVALUATION_ERROR, INVALID_REQUEST,
-            FAIL_OPEN, RATE_LIMITED, RATE_LIMIT_UNAVAILABLE, DRY_RUN_WOULD_DENY);
+            FAIL_OPEN, RATE_LIMITED, RATE_LIMIT_UNAVAILABLE, DRY_RUN_WOULD_DENY, OVERLOADED);
 }

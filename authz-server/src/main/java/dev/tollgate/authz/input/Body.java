@@ -1,29 +1,37 @@
 package dev.tollgate.authz.input;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import com.google.protobuf.ByteString;
+import dev.tollgate.rego.value.NullValue;
+import dev.tollgate.rego.value.Value;
 import java.util.Map;
 
-/** {@code parsed_body} as OPA-Envoy produces it for JSON and form-urlencoded bodies. */
+/**
+ * {@code parsed_body} and {@code truncated_body} as OPA-Envoy produces them for JSON and
+ * form-urlencoded bodies. Whether the body is truncated is known at once (headers and lengths);
+ * the body itself is parsed when the policy first reads it. A body that cannot be parsed reads as
+ * null and makes the whole check an invalid request ({@link #problem}), whether the policy read it
+ * or not, as when every body was parsed up front.
+ */
 final class Body {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Body NONE = new Body(false, false, null);
+    static final Body TRUNCATED = new Body(true, false, null);
 
-    record Parsed(JsonNode body, boolean truncated) {
+    private final boolean truncated;
+    private final boolean json;
+    private final String payload;
+    private Value parsed;
+    private String problem;
+    private boolean checked;
+
+    private Body(boolean truncated, boolean json, String payload) {
+        this.truncated = truncated;
+        this.json = json;
+        this.payload = payload;
+        this.checked = payload == null;
     }
 
-    private static final Parsed NONE = new Parsed(NullNode.getInstance(), false);
-    private static final Parsed TRUNCATED = new Parsed(NullNode.getInstance(), true);
-
-    private Body() {
-    }
-
-    static Parsed parse(Map<String, String> headers, String body, byte[] rawBody, InputOptions options) {
+    /** @throws InvalidRequestException when {@code content-length} is not a number */
+    static Body of(Map<String, String> headers, String body, ByteString rawBody, InputOptions options) {
         String contentType = headers.get("content-type");
         if (contentType == null) {
             return NONE;
@@ -33,8 +41,7 @@ final class Body {
         if (!json && !form) {
             return NONE;
         }
-        String payload = !body.isEmpty() ? body
-                : rawBody.length > 0 ? new String(rawBody, StandardCharsets.UTF_8) : null;
+        String payload = !body.isEmpty() ? body : !rawBody.isEmpty() ? rawBody.toStringUtf8() : null;
         if (payload == null) {
             return NONE;
         }
@@ -53,20 +60,50 @@ final class Body {
         if (payload.length() > options.maxParsedBodyBytes()) {
             return TRUNCATED;
         }
-        if (json) {
-            try {
-                return new Parsed(JSON.readTree(payload), false);
-            } catch (JacksonException e) {
-                throw new InvalidRequestException("request body is not valid JSON (" + (e.getLocation() == null
-                        ? e.getOriginalMessage()
-                        : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + ")");
-            }
-        }
-        return new Parsed(form(payload), false);
+        return new Body(false, json, payload);
     }
 
-    private static ObjectNode form(String payload) {
-        ObjectNode out = CompactObjectMap.object(4);
+    boolean truncated() {
+        return truncated;
+    }
+
+    /** {@code parsed_body}: null for bodies that are not parsed or cannot be. */
+    Value parsed() {
+        if (parsed == null) {
+            if (payload == null) {
+                parsed = NullValue.INSTANCE;
+            } else {
+                try {
+                    parsed = json ? JsonBody.parse(payload) : form(payload);
+                } catch (InvalidRequestException e) {
+                    problem = e.getMessage();
+                    parsed = NullValue.INSTANCE;
+                }
+                checked = true;
+            }
+        }
+        return parsed;
+    }
+
+    /** Why the body cannot be parsed, or null; checks a body the policy did not read without building it. */
+    String problem() {
+        if (!checked) {
+            try {
+                if (json) {
+                    JsonBody.check(payload);
+                } else {
+                    form(payload);
+                }
+            } catch (InvalidRequestException e) {
+                problem = e.getMessage();
+            }
+            checked = true;
+        }
+        return problem;
+    }
+
+    private static Value form(String payload) {
+        ValuesByKey out = new ValuesByKey();
         for (String pair : payload.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
@@ -80,10 +117,8 @@ final class Body {
             if (key == null || value == null) {
                 throw new InvalidRequestException("form body has an invalid percent-encoding");
             }
-            JsonNode existing = out.get(key);
-            ArrayNode values = existing == null ? out.putArray(key) : (ArrayNode) existing;
-            values.add(value);
+            out.add(key, value);
         }
-        return out;
+        return out.value();
     }
 }

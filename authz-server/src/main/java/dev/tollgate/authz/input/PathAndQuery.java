@@ -1,8 +1,9 @@
 package dev.tollgate.authz.input;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.rego.value.ArrayValue;
+import dev.tollgate.rego.value.ObjectValue;
+import dev.tollgate.rego.value.StringValue;
+import dev.tollgate.rego.value.Value;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -12,21 +13,48 @@ import java.nio.charset.StandardCharsets;
  * '+' read as space, pairs with bad escapes or ';' skipped.
  */
 final class PathAndQuery {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-
     private PathAndQuery() {
     }
 
-    static ArrayNode parsedPath(String rawPathAndQuery) {
+    /** Throws what makes the path unreadable (control characters, bad escapes): checked before any policy runs. */
+    static void checkPath(String rawPathAndQuery) {
         checkNoControlCharacters(rawPathAndQuery);
-        int end = rawPathAndQuery.length();
-        for (int i = 0; i < end; i++) {
-            char c = rawPathAndQuery.charAt(i);
+        int end = pathEnd(rawPathAndQuery);
+        int percent = rawPathAndQuery.lastIndexOf('%', end - 1);
+        if (percent >= 0 && !validEscapes(rawPathAndQuery, end)) {
+            throw new InvalidRequestException("request path has an invalid percent-encoding");
+        }
+    }
+
+    private static int pathEnd(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
             if (c == '?' || c == '#') {
-                end = i;
-                break;
+                return i;
             }
         }
+        return raw.length();
+    }
+
+    private static boolean validEscapes(String s, int end) {
+        for (int i = 0; i < end; i++) {
+            if (s.charAt(i) == '%') {
+                if (i + 2 >= end || !isHex(s.charAt(i + 1)) || !isHex(s.charAt(i + 2))) {
+                    return false;
+                }
+                i += 2;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHex(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+
+    /** The path's segments; the path has passed {@link #checkPath}. */
+    static ArrayValue parsedPath(String rawPathAndQuery) {
+        int end = pathEnd(rawPathAndQuery);
         String decoded;
         int limit;
         if (rawPathAndQuery.lastIndexOf('%', end - 1) < 0) {
@@ -50,23 +78,24 @@ final class PathAndQuery {
                 count++;
             }
         }
-        ArrayNode segments = F.arrayNode(count);
+        Value[] segments = new Value[count];
         int from = start;
+        int n = 0;
         for (int i = start; i <= limit; i++) {
             if (i == limit || decoded.charAt(i) == '/') {
-                segments.add(decoded.substring(from, i));
+                segments[n++] = StringValue.of(decoded.substring(from, i));
                 from = i + 1;
             }
         }
-        return segments;
+        return ArrayValue.wrap(segments);
     }
 
-    static ObjectNode parsedQuery(String rawPathAndQuery) {
-        ObjectNode query = CompactObjectMap.object(4);
+    static ObjectValue parsedQuery(String rawPathAndQuery) {
         int q = rawPathAndQuery.indexOf('?');
         if (q < 0) {
-            return query;
+            return ObjectValue.EMPTY;
         }
+        ValuesByKey query = new ValuesByKey();
         int hash = rawPathAndQuery.indexOf('#', q);
         int end = hash < 0 ? rawPathAndQuery.length() : hash;
         int from = q + 1;
@@ -87,17 +116,12 @@ final class PathAndQuery {
                 String key = unescape(rawPathAndQuery.substring(from, eq < 0 ? pairEnd : eq), true);
                 String value = eq < 0 ? "" : unescape(rawPathAndQuery.substring(eq + 1, pairEnd), true);
                 if (key != null && value != null) {
-                    ArrayNode values = (ArrayNode) query.get(key);
-                    if (values == null) {
-                        values = F.arrayNode(1);
-                        query.set(key, values);
-                    }
-                    values.add(value);
+                    query.add(key, value);
                 }
             }
             from = pairEnd + 1;
         }
-        return query;
+        return query.value();
     }
 
     /** Percent-decodes; in query mode '+' is a space. Returns null on a malformed escape. */

@@ -1,6 +1,8 @@
 package dev.tollgate.authz.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.rego.value.Json;
+import dev.tollgate.rego.value.ObjectValue;
 import dev.tollgate.authz.config.ServerConfig;
 import dev.tollgate.authz.decision.Decision;
 import dev.tollgate.authz.decision.Reason;
@@ -55,13 +57,16 @@ final class PolicySet implements AutoCloseable {
         return new PolicySet(registry, pipeline);
     }
 
-    /** The policy's verdict for an input document (as logged with {@code decision_log.include_input}). */
+    /**
+     * The policy's verdict for an input document (as logged with {@code decision_log.include_input});
+     * {@code input} is a JSON object.
+     */
     Verdict decide(String tenant, JsonNode input, String decisionId) {
         Optional<Tenant> t = registry.get(tenant);
         if (t.isEmpty()) {
             return new Verdict(false, Reason.UNKNOWN_TENANT.code());
         }
-        return Verdict.of(CheckPipeline.evaluate(t.get(), input, decisionId));
+        return Verdict.of(CheckPipeline.evaluate(t.get(), (ObjectValue) Json.fromJackson(input), decisionId));
     }
 
     /** A whole CheckRequest decided as {@code serve} decides it: tenant, identity, input document, policy. */

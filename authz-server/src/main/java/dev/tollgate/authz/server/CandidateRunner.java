@@ -1,6 +1,8 @@
 package dev.tollgate.authz.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.rego.value.Json;
+import dev.tollgate.rego.value.ObjectValue;
 import dev.tollgate.authz.decision.Decision;
 import dev.tollgate.authz.rollout.CandidateConfig;
 import dev.tollgate.authz.rollout.CandidatePolicies;
@@ -58,12 +60,13 @@ final class CandidateRunner implements CandidateShadow, MetricSource, AutoClosea
     }
 
     @Override
-    public void offer(String tenant, String revision, JsonNode input, Decision live, String decisionId) {
+    public void offer(String tenant, String revision, ObjectValue input, Decision live, String decisionId) {
         Double sample = samples.get(tenant);
         if (sample == null || (sample < 1.0 && ThreadLocalRandom.current().nextDouble() >= sample)) {
             return;
         }
-        if (!queue.offer(new Job(tenant, revision, input, live.allowed(), live.reason().code(),
+        // The input document is read lazily by the check's own thread: the worker gets a copy.
+        if (!queue.offer(new Job(tenant, revision, Json.toJackson(input), live.allowed(), live.reason().code(),
                 live.allowed() ? 200 : live.httpStatus(), decisionId, System.currentTimeMillis()))) {
             dropped.increment();
         }
@@ -96,7 +99,7 @@ final class CandidateRunner implements CandidateShadow, MetricSource, AutoClosea
             return;
         }
         long start = System.nanoTime();
-        Decision d = CheckPipeline.evaluate(candidate.get(), job.input(), job.decisionId(),
+        Decision d = CheckPipeline.evaluate(candidate.get(), (ObjectValue) Json.fromJackson(job.input()), job.decisionId(),
                 "candidate of tenant " + job.tenant());
         long nanos = System.nanoTime() - start;
         counts.get(job.tenant())[job.liveAllowed() ? 0 : 1][d.allowed() ? 0 : 1].increment();

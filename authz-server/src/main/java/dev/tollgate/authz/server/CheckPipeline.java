@@ -1,7 +1,7 @@
 package dev.tollgate.authz.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.rego.value.ObjectValue;
 import dev.tollgate.authz.decision.CheckResponses;
 import dev.tollgate.authz.decision.Decision;
 import dev.tollgate.authz.decision.DecisionReader;
@@ -9,10 +9,13 @@ import dev.tollgate.authz.decision.InvalidResultException;
 import dev.tollgate.authz.decision.Reason;
 import dev.tollgate.authz.decision.ResponseHeaders;
 import dev.tollgate.authz.engine.CompiledPolicy;
+import dev.tollgate.authz.engine.Engines;
+import dev.tollgate.authz.ratelimit.TenantRateLimits;
 import dev.tollgate.authz.engine.EvalResult;
 import dev.tollgate.authz.identity.CallerIdentity;
 import dev.tollgate.authz.identity.IdentityResolver;
 import dev.tollgate.authz.identity.IdentityResult;
+import dev.tollgate.authz.input.InputDocument;
 import dev.tollgate.authz.input.InputDocuments;
 import dev.tollgate.authz.input.InputOptions;
 import dev.tollgate.authz.input.InvalidRequestException;
@@ -86,7 +89,7 @@ public final class CheckPipeline {
      * @param policy    the policy that decided, or null when none ran (the decision log evaluates its mask rules)
      */
     public record Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity,
-                          String revision, long evalNanos, JsonNode input, CompiledPolicy policy) {
+                          String revision, long evalNanos, ObjectValue input, CompiledPolicy policy) {
         public Outcome(Decision decision, String decisionId, String tenant, CallerIdentity identity) {
             this(decision, decisionId, tenant, identity, null, 0);
         }
@@ -114,10 +117,46 @@ public final class CheckPipeline {
                 responseHeaders, o.revision());
     }
 
+    private final EvalPace pace = new EvalPace();
+
+    /**
+     * Whether deciding this check may block its thread: its tenant counts rate limits in Redis, may
+     * call {@code http.send}, borrows WASM instances from a pool, or its evaluations have lately taken
+     * more than {@link EvalPace#SLOW_NANOS} on average. Such checks leave the transport thread;
+     * everything else (unknown or unloaded tenants included) is decided on it.
+     */
+    public boolean mayBlock(CheckRequest request) {
+        Optional<String> name = tenantResolver.resolve(request.getAttributes(), registry.names());
+        if (name.isEmpty()) {
+            return false;
+        }
+        Optional<Tenant> tenant = registry.get(name.get());
+        return tenant.isPresent() && tenant.get().loaded() && (mayBlock(tenant.get()) || pace.slow(name.get()));
+    }
+
+    static boolean mayBlock(Tenant t) {
+        return t.settings().evaluation().httpSendEnabled()
+                || t.settings().rateLimits().counters() == TenantRateLimits.Counters.REDIS
+                || t.engine().filter(Engines.WASM::equals).isPresent();
+    }
+
+    /** The answer to a check that cannot be taken on now: a 503 deny ({@code overloaded}), counted as any other. */
+    public CheckResponse overloaded(CheckRequest request) {
+        String tenant = tenantResolver.resolve(request.getAttributes(), registry.names()).orElse(null);
+        Outcome o = new Outcome(Decision.deny(Reason.OVERLOADED,
+                "too many checks are waiting for tenants that may block; retry later"), DecisionIds.next(), tenant, null);
+        try {
+            observer.checked(request, o, 0);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "check " + o.decisionId() + ": telemetry failed", e);
+        }
+        return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), null, responseHeaders, null);
+    }
+
     private static final int IDENTITY_MEMO_LIMIT = 10_000;
     // Callers repeat: the metadata Value of an identity is built once, not per check.
     /** An identity as input JSON (read-only) and as response metadata, made once per caller. */
-    record IdentityForms(ObjectNode json, Value value) {
+    record IdentityForms(ObjectValue input, Value value) {
     }
 
     private final ConcurrentHashMap<CallerIdentity, IdentityForms> identityForms = new ConcurrentHashMap<>();
@@ -129,7 +168,7 @@ public final class CheckPipeline {
                 identityForms.clear();
             }
             ObjectNode json = InputDocuments.identityJson(identity);
-            f = new IdentityForms(json, CheckResponses.value(json));
+            f = new IdentityForms(InputDocuments.identityValue(json), CheckResponses.value(json));
             identityForms.put(identity, f);
         }
         return f;
@@ -178,9 +217,9 @@ public final class CheckPipeline {
                 }
             }
             caller = identity.orElse(null);
-            ObjectNode input;
+            InputDocument input;
             try {
-                input = InputDocuments.build(request, caller == null ? null : identityForms(caller).json(), tenantName,
+                input = InputDocuments.build(request, caller == null ? null : identityForms(caller).input(), tenantName,
                         inputOptions);
             } catch (InvalidRequestException e) {
                 return settled(tenant.get(), new Outcome(Decision.deny(Reason.INVALID_REQUEST, e.getMessage()),
@@ -188,14 +227,21 @@ public final class CheckPipeline {
             }
             // The tenant read above is the snapshot this check uses to the end, whatever a reload publishes.
             long evalStart = System.nanoTime();
-            Decision decision = evaluate(tenant.get(), input, decisionId);
+            Decision decision = evaluate(tenant.get(), input.value(), decisionId);
             long evalNanos = System.nanoTime() - evalStart;
+            pace.record(tenantName, evalNanos);
+            // A body the policy did not read is checked now: an unreadable one denies whatever the policy said.
+            String unreadable = input.problem();
+            if (unreadable != null) {
+                return settled(tenant.get(), new Outcome(Decision.deny(Reason.INVALID_REQUEST, unreadable), decisionId,
+                        tenantName, caller, tenant.get().revision(), evalNanos));
+            }
             if (candidates != null) {
-                candidates.offer(tenantName, tenant.get().revision(), input, decision, decisionId);
+                candidates.offer(tenantName, tenant.get().revision(), input.value(), decision, decisionId);
             }
             if (decision.allowed()) {
                 CheckContext context = new CheckContext(decisionId, tenantName, tenant.get().settings(), identity,
-                        request, input);
+                        request, input.value());
                 for (DecisionStage stage : stages) {
                     decision = stage.afterAllow(context, decision);
                     if (!decision.allowed()) {
@@ -204,7 +250,7 @@ public final class CheckPipeline {
                 }
             }
             return settled(tenant.get(), new Outcome(decision, decisionId, tenantName, caller,
-                    tenant.get().revision(), evalNanos, input, tenant.get().policy().orElseThrow()));
+                    tenant.get().revision(), evalNanos, input.value(), tenant.get().policy().orElseThrow()));
         } catch (RuntimeException | StackOverflowError e) {
             LOG.log(Level.ERROR, "check " + decisionId + " failed unexpectedly", e);
             return new Outcome(Decision.deny(Reason.EVALUATION_ERROR, ""), decisionId, tenantName, caller);
@@ -224,15 +270,15 @@ public final class CheckPipeline {
      * The tenant policy's decision for an input document (before any {@link DecisionStage}): what the
      * policy said, an undefined-result deny, or an evaluation error under the tenant's fail mode.
      */
-    public static Decision evaluate(Tenant tenant, JsonNode input, String decisionId) {
+    public static Decision evaluate(Tenant tenant, ObjectValue input, String decisionId) {
         return evaluate(tenant, input, decisionId, null);
     }
 
     /**
-     * As {@link #evaluate(Tenant, JsonNode, String)}; {@code subject} starts its log lines (e.g. "candidate of
+     * As {@link #evaluate(Tenant, ObjectValue, String)}; {@code subject} starts its log lines (e.g. "candidate of
      * tenant x"), null for "tenant x" (built only when something is logged).
      */
-    static Decision evaluate(Tenant tenant, JsonNode input, String decisionId, String subject) {
+    static Decision evaluate(Tenant tenant, ObjectValue input, String decisionId, String subject) {
         CompiledPolicy policy = tenant.policy().orElseThrow();
         String failure;
         switch (policy.evaluate(input)) {

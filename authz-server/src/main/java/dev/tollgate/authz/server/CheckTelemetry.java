@@ -8,6 +8,7 @@ import dev.tollgate.authz.telemetry.CheckMetrics;
 import dev.tollgate.authz.telemetry.DecisionLog;
 import dev.tollgate.authz.telemetry.DecisionRecord;
 import dev.tollgate.authz.telemetry.LoggedInput;
+import dev.tollgate.rego.value.Json;
 import dev.tollgate.authz.engine.CompiledPolicy;
 import dev.tollgate.authz.engine.EvalResult;
 import dev.tollgate.authz.engine.rego.RegoPolicy;
@@ -68,8 +69,9 @@ final class CheckTelemetry implements CheckObserver {
             JsonNode would = d.dynamicMetadata().get(Decision.WOULD_DENY_REASON);
             wouldDeny = would == null ? null : would.asText();
         }
+        // The lazy input document belongs to this thread: the writer gets a copy.
         LoggedInput input = log.includesInput() && o.input() != null
-                ? new LoggedInput(o.input(), maskRules(o.policy())) : null;
+                ? new LoggedInput(Json.toJackson(o.input()), maskRules(o.policy())) : null;
         log.offer(new DecisionRecord(o.decisionId(), startMillis, o.tenant(),
                 o.identity() == null ? null : o.identity().id().spiffeId(),
                 o.identity() == null ? null : o.identity().source().wireName(), method, path, d.allowed(),
@@ -84,7 +86,8 @@ final class CheckTelemetry implements CheckObserver {
      * thread. A wasm policy has none (its compiled entrypoints do not include them).
      */
     static LoggedInput.MaskRules maskRules(CompiledPolicy policy) {
-        if (!(policy instanceof RegoPolicy rego) || !rego.definesRule(MASK_RULE)) {
+        CompiledPolicy untraced = policy instanceof TracedPolicy traced ? traced.inner() : policy;
+        if (!(untraced instanceof RegoPolicy rego) || !rego.definesRule(MASK_RULE)) {
             return LoggedInput.MaskRules.NONE;
         }
         return event -> switch (rego.evaluateRule(MASK_RULE, event)) {

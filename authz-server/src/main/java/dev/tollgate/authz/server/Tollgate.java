@@ -72,6 +72,7 @@ public final class Tollgate implements AutoCloseable {
     private final CheckCall httpCheck;
     private final CandidatePolicies candidatePolicies;
     private final CandidateRunner candidateRunner;
+    private final BlockingChecks blocking = new BlockingChecks(BlockingChecks.DEFAULT_THREADS, BlockingChecks.DEFAULT_QUEUE);
 
     public Tollgate(ServerConfig config, Engines engines, List<DecisionStage> stages) {
         this(config, engines, stages, Ticker.systemTicker());
@@ -283,22 +284,11 @@ public final class Tollgate implements AutoCloseable {
     }
 
     /**
-     * Whether an HTTP-mode check may block, so that it must not run on an event loop: its tenant
-     * evaluates WASM (instances are borrowed from a pool), counts in Redis, or may call
-     * {@code http.send}.
+     * Whether an HTTP-mode check may block, so that it must not run on an event loop: the same rule
+     * as for gRPC ({@link CheckPipeline#mayBlock(CheckRequest)}).
      */
     public boolean httpCheckMayBlock(CheckRequest request) {
-        Optional<String> name = httpTenants.resolve(request.getAttributes(), registry.names());
-        if (name.isEmpty()) {
-            return false;
-        }
-        Tenant t = registry.get(name.get()).orElse(null);
-        if (t == null || !t.loaded()) {
-            return false;
-        }
-        return t.engine().filter("wasm"::equals).isPresent()
-                || t.settings().rateLimits().counters() == TenantRateLimits.Counters.REDIS
-                || t.settings().evaluation().httpSendEnabled();
+        return httpPipeline.mayBlock(request);
     }
 
     private void reloadMetrics(MetricWriter out) {
@@ -331,8 +321,14 @@ public final class Tollgate implements AutoCloseable {
 
     /** Authorization (with the peer-certificate interceptor), health and reflection. */
     public List<ServerServiceDefinition> services() {
+        return services(blocking);
+    }
+
+    /** As {@link #services()}, with checks that may block run by {@code blocking} (tests size it). */
+    List<ServerServiceDefinition> services(BlockingChecks blocking) {
         return List.of(
-                ServerInterceptors.intercept(new AuthorizationService(grpcCheck), new PeerCertificateInterceptor()),
+                ServerInterceptors.intercept(new AuthorizationService(pipeline, grpcCheck, blocking),
+                        new PeerCertificateInterceptor()),
                 health.getHealthService().bindService(),
                 ProtoReflectionServiceV1.newInstance().bindService());
     }
@@ -372,6 +368,7 @@ public final class Tollgate implements AutoCloseable {
             t.policy().ifPresent(p -> p.close());
         }
         rateLimiter.close();
+        blocking.close();
         decisionLog.close();
         tracing.close();
     }

@@ -65,7 +65,9 @@ public final class TollgateServer {
                 .forAddress(new InetSocketAddress(config.grpc().address(), config.grpc().port()),
                         credentials(config, tollgate))
                 .maxInboundMessageSize(config.maxInboundMessageBytes())
-                .maxInboundMetadataSize(config.maxInboundMetadataBytes());
+                .maxInboundMetadataSize(config.maxInboundMetadataBytes())
+                // Checks run on the transport thread; those that may block move to BlockingChecks.
+                .directExecutor();
         for (ServerServiceDefinition service : tollgate.services()) {
             builder.addService(service);
         }

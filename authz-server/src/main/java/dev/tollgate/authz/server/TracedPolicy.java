@@ -1,12 +1,12 @@
 package dev.tollgate.authz.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.authz.engine.CompiledPolicy;
 import dev.tollgate.authz.engine.EvalResult;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import dev.tollgate.rego.value.Value;
 
 /** A tenant's policy with a child span per evaluation; installed as the tenant goes into service. */
 final class TracedPolicy implements CompiledPolicy {
@@ -29,7 +29,7 @@ final class TracedPolicy implements CompiledPolicy {
     }
 
     @Override
-    public EvalResult evaluate(JsonNode input) {
+    public EvalResult evaluate(Value input) {
         Span span = tracer.spanBuilder(SPAN_NAME).setAttribute(TracedChecks.TENANT, tenant)
                 .setAttribute(ENGINE, engine).setAttribute(TracedChecks.REVISION, revision).startSpan();
         try {
@@ -46,6 +46,11 @@ final class TracedPolicy implements CompiledPolicy {
         } finally {
             span.end();
         }
+    }
+
+    /** The policy this one traces. */
+    CompiledPolicy inner() {
+        return inner;
     }
 
     @Override

@@ -12,11 +12,10 @@ import java.io.Writer;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -35,7 +34,12 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
     private final double sampleAllowed;
     private final boolean includeInput;
     private final InputMasking masking;
-    private final ArrayBlockingQueue<DecisionRecord> queue;
+    // Lock-free on the Check side (many event-loop threads offer, one thread writes): a bounded
+    // count in front of an unbounded queue; the writer parks when there is nothing to write.
+    private final ConcurrentLinkedQueue<DecisionRecord> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int capacity;
+    private volatile boolean parked;
     private final Writer writer;
     private final RotatingFile file;
     private final boolean closeWriter;
@@ -52,7 +56,7 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
         this.sampleAllowed = settings.sampleAllowed();
         this.includeInput = settings.includeInput();
         this.masking = new InputMasking(java.util.Set.copyOf(settings.maskHeaders()));
-        this.queue = new ArrayBlockingQueue<>(settings.queueSize());
+        this.capacity = settings.queueSize();
         this.writer = writer;
         this.file = file;
         if (enabled) {
@@ -108,8 +112,14 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
 
     /** Queues a record without blocking; a full queue drops it. */
     public void offer(DecisionRecord record) {
-        if (!queue.offer(record)) {
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
             dropped.increment();
+            return;
+        }
+        queue.offer(record);
+        if (parked) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -122,27 +132,27 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
     }
 
     private void drain() {
-        List<DecisionRecord> batch = new ArrayList<>();
-        try {
-            while (true) {
-                batch.add(queue.take());
-                queue.drainTo(batch);
-                boolean stop = false;
-                for (DecisionRecord r : batch) {
-                    if (r == STOP) {
-                        stop = true;
-                        break;
-                    }
-                    write(r);
-                }
-                batch.clear();
+        while (true) {
+            DecisionRecord r = queue.poll();
+            if (r == null) {
                 flush();
-                if (stop) {
+                parked = true;
+                // Re-checked after announcing the park: an offer made before it is seen here.
+                if (queue.isEmpty()) {
+                    LockSupport.parkNanos(this, 100_000_000L);
+                }
+                parked = false;
+                if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
+                continue;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (r == STOP) {
+                flush();
+                return;
+            }
+            queued.decrementAndGet();
+            write(r);
         }
     }
 
@@ -260,7 +270,8 @@ public final class DecisionLog implements MetricSource, AutoCloseable {
         }
         closed = true;
         try {
-            queue.offer(STOP, timeoutMillis, TimeUnit.MILLISECONDS);
+            queue.offer(STOP); // after everything already queued, whatever the capacity
+            LockSupport.unpark(thread);
             thread.join(timeoutMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

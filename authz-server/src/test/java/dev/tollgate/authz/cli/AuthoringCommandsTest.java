@@ -154,6 +154,31 @@ class AuthoringCommandsTest {
     }
 
     @Test
+    void evalBuildsTheInputFromACheckRequestAsServeDoes() throws Exception {
+        Path request = dir.resolve("check.json");
+        Files.writeString(request, """
+                {"attributes": {
+                  "source": {"principal": "spiffe://cluster.local/ns/bank-b/sa/statement-ms"},
+                  "destination": {"principal": "spiffe://cluster.local/ns/bank-b/sa/transaction-ms"},
+                  "request": {"http": {"method": "GET", "path": "/transactions/2026/11?expand=all",
+                                       "headers": {"content-type": "application/json"}, "body": "{\\"n\\": 1e999999999}"}}}}
+                """);
+        CliRun r = run("eval", "--policies", repo("policies").toString(), "--tenant", "bank-b",
+                "--check-request", request.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("\"allowed\":true"), r.out());
+
+        Files.writeString(request, """
+                {"attributes": {"request": {"http": {"method": "POST", "path": "/t",
+                  "headers": {"content-type": "application/json"}, "body": "{\\"n\\":"}}}}
+                """);
+        CliRun bad = run("eval", "--policies", repo("policies").toString(), "--tenant", "bank-b",
+                "--check-request", request.toString());
+        assertEquals(1, bad.exit(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("invalid_request: request body is not valid JSON"), bad.err());
+    }
+
+    @Test
     void evalRejectsAnUnknownTenant() {
         CliRun r = run("eval", "--policies", repo("policies").toString(), "--tenant", "bank-z");
         assertEquals(2, r.exit());

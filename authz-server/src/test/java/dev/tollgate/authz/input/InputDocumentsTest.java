@@ -5,17 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import dev.tollgate.authz.identity.CallerIdentity;
 import dev.tollgate.authz.identity.IdentitySource;
 import dev.tollgate.authz.identity.SpiffeId;
 import dev.tollgate.authz.testsupport.Requests;
+import dev.tollgate.rego.value.BooleanValue;
+import dev.tollgate.rego.value.Json;
+import dev.tollgate.rego.value.NullValue;
+import dev.tollgate.rego.value.ObjectValue;
+import dev.tollgate.rego.value.StringValue;
+import dev.tollgate.rego.value.Value;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
@@ -30,11 +32,28 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 class InputDocumentsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final CallerIdentity CALLER = new CallerIdentity(SpiffeId.parse(Requests.CALLER), IdentitySource.PRINCIPAL);
 
-    private static ObjectNode build(CheckRequest r) {
+    private static ObjectValue build(CheckRequest r) {
+        return document(r).value();
+    }
+
+    private static InputDocument document(CheckRequest r) {
         return InputDocuments.build(r, Optional.of(CALLER), "bank-a", InputOptions.DEFAULTS);
+    }
+
+    private static Value json(String text) {
+        return Json.parse(text);
+    }
+
+    /** The value at a path of string keys, or null. */
+    static Value at(Value v, String... keys) {
+        for (String k : keys) {
+            if (!(v instanceof ObjectValue o) || (v = o.get(k)) == null) {
+                return null;
+            }
+        }
+        return v;
     }
 
     /** The hand-written mapping must equal what protojson prints (OPA-Envoy's encoding). */
@@ -51,33 +70,34 @@ class InputDocumentsTest {
         a.getSourceBuilder().putLabels("app", "teller").setService("teller").setCertificate("pem")
                 .getAddressBuilder().getSocketAddressBuilder().setProtocol(SocketAddress.Protocol.UDP).setIpv4Compat(true);
         a.setMetadataContext(Metadata.newBuilder().putFilterMetadata("envoy.filters.http.jwt_authn",
-                Struct.newBuilder().putFields("sub", Value.newBuilder().setStringValue("alice").build())
-                        .putFields("n", Value.newBuilder().setNumberValue(2.5).build())
-                        .putFields("ok", Value.newBuilder().setBoolValue(true).build()).build()));
+                Struct.newBuilder().putFields("sub", com.google.protobuf.Value.newBuilder().setStringValue("alice").build())
+                        .putFields("n", com.google.protobuf.Value.newBuilder().setNumberValue(2.5).build())
+                        .putFields("ok", com.google.protobuf.Value.newBuilder().setBoolValue(true).build()).build()));
         a.setTlsSession(AttributeContext.TLSSession.newBuilder().setSni("ledger.bank-a"));
         CheckRequest request = r.build();
 
-        JsonNode expected = JSON.readTree(JsonFormat.printer().print(request.getAttributes()));
+        Value expected = json(JsonFormat.printer().print(request.getAttributes()));
         assertEquals(expected, build(request).get("attributes"));
+        assertEquals(expected.toJson(), build(request).get("attributes").toJson());
     }
 
     @Test
     void opaEnvoyFieldsAndIdentity() throws Exception {
-        ObjectNode input = build(Requests.get("/accounts//42/?limit=10&limit=20&q=a+b%21&flag&bad=%zz#top"));
-        assertEquals(JSON.readTree("[\"accounts\",\"\",\"42\",\"\"]"), input.get("parsed_path"));
-        assertEquals(JSON.readTree("{\"limit\":[\"10\",\"20\"],\"q\":[\"a b!\"],\"flag\":[\"\"]}"), input.get("parsed_query"));
-        assertEquals(JSON.readTree("{\"ext_authz\":\"v3\",\"encoding\":\"protojson\"}"), input.get("version"));
-        assertTrue(input.get("parsed_body").isNull());
-        assertFalse(input.get("truncated_body").booleanValue());
-        assertEquals("bank-a", input.get("tenant").textValue());
-        assertEquals(JSON.readTree("""
+        ObjectValue input = build(Requests.get("/accounts//42/?limit=10&limit=20&q=a+b%21&flag&bad=%zz#top"));
+        assertEquals(json("[\"accounts\",\"\",\"42\",\"\"]"), input.get("parsed_path"));
+        assertEquals(json("{\"limit\":[\"10\",\"20\"],\"q\":[\"a b!\"],\"flag\":[\"\"]}"), input.get("parsed_query"));
+        assertEquals(json("{\"ext_authz\":\"v3\",\"encoding\":\"protojson\"}"), input.get("version"));
+        assertEquals(NullValue.INSTANCE, input.get("parsed_body"));
+        assertEquals(BooleanValue.FALSE, input.get("truncated_body"));
+        assertEquals(StringValue.of("bank-a"), input.get("tenant"));
+        assertEquals(json("""
                 {"spiffe_id":"spiffe://cluster.local/ns/bank-a/sa/teller","trust_domain":"cluster.local",
                  "path":"/ns/bank-a/sa/teller","namespace":"bank-a","service_account":"teller","workload":"teller",
                  "source":"principal","verified":false}"""),
                 input.get("identity"));
-        assertEquals("GET", input.at("/attributes/request/http/method").textValue());
-        assertEquals("2025-11-24T16:00:00.123Z", input.at("/attributes/request/time").textValue());
-        assertEquals(45678, input.at("/attributes/source/address/socketAddress/portValue").intValue());
+        assertEquals(StringValue.of("GET"), at(input, "attributes", "request", "http", "method"));
+        assertEquals(StringValue.of("2025-11-24T16:00:00.123Z"), at(input, "attributes", "request", "time"));
+        assertEquals(Value.of(45678), at(input, "attributes", "source", "address", "socketAddress", "portValue"));
     }
 
     static Stream<Arguments> paths() {
@@ -94,7 +114,7 @@ class InputDocumentsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("paths")
     void parsedPath(String path, String expected) throws Exception {
-        assertEquals(JSON.readTree(expected), build(Requests.get(path)).get("parsed_path"));
+        assertEquals(json(expected), build(Requests.get(path)).get("parsed_path"));
     }
 
     @Test
@@ -116,59 +136,65 @@ class InputDocumentsTest {
 
     @Test
     void jsonBody() throws Exception {
-        ObjectNode input = build(post("application/json; charset=utf-8", "{\"amount\":10,\"to\":\"b\"}", "22"));
-        assertEquals(JSON.readTree("{\"amount\":10,\"to\":\"b\"}"), input.get("parsed_body"));
-        assertFalse(input.get("truncated_body").booleanValue());
+        ObjectValue input = build(post("application/json; charset=utf-8", "{\"amount\":10,\"to\":\"b\"}", "22"));
+        assertEquals(json("{\"amount\":10,\"to\":\"b\"}"), input.get("parsed_body"));
+        assertEquals(BooleanValue.FALSE, input.get("truncated_body"));
     }
 
     @Test
     void rawBodyIsParsedWhenBodyIsEmpty() throws Exception {
         AttributeContext.HttpRequest.Builder http = Requests.http("POST", "/t").putHeaders("content-type", "application/json")
                 .setRawBody(ByteString.copyFromUtf8("[1,2]"));
-        ObjectNode input = build(Requests.check(Requests.CALLER, Requests.BANK_A_WORKLOAD, http).build());
-        assertEquals(JSON.readTree("[1,2]"), input.get("parsed_body"));
+        ObjectValue input = build(Requests.check(Requests.CALLER, Requests.BANK_A_WORKLOAD, http).build());
+        assertEquals(json("[1,2]"), input.get("parsed_body"));
     }
 
     @Test
     void truncatedBodyIsNotParsed() {
-        ObjectNode input = build(post("application/json", "{\"amount\":1", "1000"));
-        assertTrue(input.get("parsed_body").isNull());
-        assertTrue(input.get("truncated_body").booleanValue());
+        ObjectValue input = build(post("application/json", "{\"amount\":1", "1000"));
+        assertEquals(NullValue.INSTANCE, input.get("parsed_body"));
+        assertEquals(BooleanValue.TRUE, input.get("truncated_body"));
     }
 
     @Test
     void formBody() throws Exception {
-        ObjectNode input = build(post("application/x-www-form-urlencoded", "a=1&a=2&b=x+y%21", null));
-        assertEquals(JSON.readTree("{\"a\":[\"1\",\"2\"],\"b\":[\"x y!\"]}"), input.get("parsed_body"));
+        ObjectValue input = build(post("application/x-www-form-urlencoded", "a=1&a=2&b=x+y%21", null));
+        assertEquals(json("{\"a\":[\"1\",\"2\"],\"b\":[\"x y!\"]}"), input.get("parsed_body"));
     }
 
     @Test
     void otherContentTypesAreNotParsed() {
-        assertTrue(build(post("text/plain", "hello", null)).get("parsed_body").isNull());
+        assertEquals(NullValue.INSTANCE, build(post("text/plain", "hello", null)).get("parsed_body"));
     }
 
     @Test
     void badBodiesAreInvalidRequests() {
-        assertEquals("request body is not valid JSON (line 1, column 9)",
-                assertThrows(InvalidRequestException.class, () -> build(post("application/json", "{\"a\": 1,", null))).getMessage());
+        // Read or not, an unparsable body is reported by problem(): the check is then an invalid request.
+        InputDocument unread = document(post("application/json", "{\"a\": 1,", null));
+        assertEquals("request body is not valid JSON (line 1, column 9: unexpected end of input)", unread.problem());
+        InputDocument read = document(post("application/json", "{\"a\": 1,", null));
+        assertEquals(NullValue.INSTANCE, read.value().get("parsed_body"));
+        assertEquals("request body is not valid JSON (line 1, column 9: unexpected end of input)", read.problem());
+        assertEquals("form body has an invalid percent-encoding",
+                document(post("application/x-www-form-urlencoded", "a=%zz", null)).problem());
         assertEquals("content-length header is not a number",
                 assertThrows(InvalidRequestException.class, () -> build(post("application/json", "{}", "ten"))).getMessage());
     }
 
     @Test
     void bodyParsingCanBeDisabled() {
-        ObjectNode input = InputDocuments.build(post("application/json", "{}", null), Optional.empty(), "t",
-                new InputOptions(false, 100));
-        assertFalse(input.has("parsed_body"));
-        assertFalse(input.has("truncated_body"));
-        assertFalse(input.has("identity"));
+        ObjectValue input = InputDocuments.build(post("application/json", "{}", null), Optional.empty(), "t",
+                new InputOptions(false, 100)).value();
+        assertFalse(input.containsKey(StringValue.of("parsed_body")));
+        assertFalse(input.containsKey(StringValue.of("truncated_body")));
+        assertFalse(input.containsKey(StringValue.of("identity")));
     }
 
     @Test
     void tcpChecksHaveNoHttpFields() {
-        ObjectNode input = build(Requests.check(Requests.CALLER, Requests.BANK_A_WORKLOAD, null).build());
-        assertFalse(input.has("parsed_path"));
-        assertFalse(input.at("/attributes/request").has("http"));
-        assertTrue(input.has("identity"));
+        ObjectValue input = build(Requests.check(Requests.CALLER, Requests.BANK_A_WORKLOAD, null).build());
+        assertFalse(input.containsKey(StringValue.of("parsed_path")));
+        assertEquals(null, at(input, "attributes", "request", "http"));
+        assertTrue(input.containsKey(StringValue.of("identity")));
     }
 }

@@ -98,8 +98,8 @@ class InputSchemaTest {
     @MethodSource("requests")
     void documentsMatchTheSchema(String name, CheckRequest request, boolean withIdentity) {
         CallerIdentity caller = new CallerIdentity(SpiffeId.parse(Requests.CALLER), IdentitySource.XFCC);
-        JsonNode input = InputDocuments.build(request, withIdentity ? Optional.of(caller) : Optional.empty(), "bank-a",
-                InputOptions.DEFAULTS);
+        JsonNode input = dev.tollgate.rego.value.Json.toJackson(InputDocuments.build(request,
+                withIdentity ? Optional.of(caller) : Optional.empty(), "bank-a", InputOptions.DEFAULTS).value());
         ArrayValue result = validate(input);
         assertEquals(BooleanValue.TRUE, result.get(0), () -> name + ": " + result.get(1) + "\n" + input);
     }

@@ -14,6 +14,6 @@ class TimestampTest {
     void formatsLikeProtojson(long seconds, int nanos) throws Exception {
         Timestamp t = Timestamp.newBuilder().setSeconds(seconds).setNanos(nanos).build();
         String protojson = JsonFormat.printer().print(t);
-        assertEquals(protojson.substring(1, protojson.length() - 1), AttributesJson.timestamp(t));
+        assertEquals(protojson.substring(1, protojson.length() - 1), AttributeObjects.timestamp(t));
     }
 }

@@ -66,7 +66,7 @@ class PolicyLifecycleTest {
     String decide(String tenant) throws Exception {
         Tenant t = registry.get(tenant).orElseThrow();
         assertTrue(t.loaded(), t.error().orElse(""));
-        EvalResult r = t.policy().orElseThrow().evaluate(JSON.readTree("{}"));
+        EvalResult r = t.policy().orElseThrow().evaluate(dev.tollgate.rego.value.Json.parse("{}"));
         return assertInstanceOf(EvalResult.Defined.class, r, r.toString()).value().toString();
     }
 

@@ -136,8 +136,8 @@ class CandidatePolicyTest {
                 boolean isCandidate = source.location().contains("next");
                 return new LoadResult.Loaded(new CompiledPolicy() {
                     @Override
-                    public EvalResult evaluate(JsonNode input) {
-                        return isCandidate ? candidate.apply(input)
+                    public EvalResult evaluate(dev.tollgate.rego.value.Value input) {
+                        return isCandidate ? candidate.apply(dev.tollgate.rego.value.Json.toJackson(input))
                                 : new EvalResult.Defined(JSON.getNodeFactory().booleanNode(true));
                     }
                 });

@@ -49,7 +49,8 @@ class InFlightReloadTest {
             int generation = loads.incrementAndGet();
             return new LoadResult.Loaded(new CompiledPolicy() {
                 @Override
-                public EvalResult evaluate(com.fasterxml.jackson.databind.JsonNode input) {
+                public EvalResult evaluate(dev.tollgate.rego.value.Value value) {
+                    var input = dev.tollgate.rego.value.Json.toJackson(value);
                     if (input.at("/attributes/request/http/path").asText().equals("/slow")) {
                         slowEntered.countDown();
                         try {

@@ -58,7 +58,7 @@ public class RateLimitedCheckBenchmark {
                         - {name: teller, match: {namespace: bank-a, method: GET, path: "/api/v1/accounts/*"}, rate: 1000000000, per: second}
                     """);
         }
-        Engines engines = Engines.of(new TestEngine(Map.of("bank-a", input -> new EvalResult.Defined(BooleanNode.TRUE))));
+        Engines engines = Engines.of(TestEngine.ofValues(Map.of("bank-a", input -> new EvalResult.Defined(BooleanNode.TRUE))));
         tollgate = new Tollgate(ServerConfig.defaults().withPoliciesDir(dir), engines, List.of());
         tollgate.loadTenants();
         request = Requests.check(Requests.CALLER, Requests.BANK_A_WORKLOAD,

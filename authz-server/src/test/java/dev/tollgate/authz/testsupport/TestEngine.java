@@ -6,6 +6,8 @@ import dev.tollgate.authz.engine.EvalResult;
 import dev.tollgate.authz.engine.LoadResult;
 import dev.tollgate.authz.engine.PolicyEngine;
 import dev.tollgate.authz.engine.PolicySource;
+import dev.tollgate.rego.value.Json;
+import dev.tollgate.rego.value.Value;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -14,10 +16,21 @@ import java.util.function.Function;
  * be: each tenant's "policy" is a Java function of the input document, keyed by tenant name.
  */
 public final class TestEngine implements PolicyEngine {
-    private final Map<String, Function<JsonNode, EvalResult>> policies;
+    private final Map<String, Function<Value, EvalResult>> policies;
 
+    /** Policies of the input as a Jackson tree: the whole (lazy) input is read, as the WASM engine reads it. */
     public TestEngine(Map<String, Function<JsonNode, EvalResult>> policies) {
+        this.policies = new java.util.HashMap<>();
+        policies.forEach((tenant, f) -> this.policies.put(tenant, input -> f.apply(Json.toJackson(input))));
+    }
+
+    private TestEngine(Map<String, Function<Value, EvalResult>> policies, boolean values) {
         this.policies = Map.copyOf(policies);
+    }
+
+    /** Policies of the input value itself, which read only what they look up. */
+    public static TestEngine ofValues(Map<String, Function<Value, EvalResult>> policies) {
+        return new TestEngine(policies, true);
     }
 
     @Override
@@ -27,7 +40,7 @@ public final class TestEngine implements PolicyEngine {
 
     @Override
     public LoadResult load(PolicySource source) {
-        Function<JsonNode, EvalResult> f = policies.get(source.tenant());
+        Function<Value, EvalResult> f = policies.get(source.tenant());
         if (f == null) {
             return new LoadResult.Failed("no test policy for tenant " + source.tenant());
         }
@@ -36,8 +49,9 @@ public final class TestEngine implements PolicyEngine {
         }
         return new LoadResult.Loaded(new CompiledPolicy() {
             @Override
-            public EvalResult evaluate(JsonNode input) {
+            public EvalResult evaluate(Value input) {
                 return f.apply(input);
+
             }
         });
     }

@@ -27,6 +27,28 @@ public final class ObjectValue implements Value {
     return new ObjectValue(Collections.unmodifiableMap(copy));
   }
 
+  /**
+   * The entries of an object computed on demand, for objects that present another structure (a
+   * protobuf message, say) without copying it: lookups ask {@link #get} for one key, and only what
+   * needs every entry (iteration, ordering, hashing, JSON writing) collects them all, once. The
+   * object behaves exactly as one built from the same entries.
+   */
+  public interface Source {
+    /** The number of entries. */
+    int size();
+
+    /** The value at {@code key}, or null when absent; the same key must always give an equal value. */
+    Value get(Value key);
+
+    /** Calls {@code action} once for every entry, in any order. */
+    void forEach(java.util.function.BiConsumer<Value, Value> action);
+  }
+
+  /** An object whose entries come from {@code source} when they are first needed. */
+  public static ObjectValue lazy(Source source) {
+    return new ObjectValue(new LazyEntries(java.util.Objects.requireNonNull(source)));
+  }
+
   /** Starts an object with string keys in a fluent way; handy for tests and adapters. */
   public static Builder builder() {
     return new Builder();

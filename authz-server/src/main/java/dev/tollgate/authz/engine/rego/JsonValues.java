@@ -23,6 +23,8 @@ import java.util.Map;
  * sized up front (the input document's objects are small and many).
  */
 final class JsonValues {
+    private static final int EXACT_DIGITS = 4096;
+
     private JsonValues() {
     }
 
@@ -85,7 +87,8 @@ final class JsonValues {
             return f.numberNode(n.toBigInteger());
         }
         BigDecimal d = n.toBigDecimal().stripTrailingZeros();
-        return f.numberNode(d.scale() < 0 ? d.setScale(0) : d);
+        // 1e999999999 stays in exponent form: its plain digits would fill the heap.
+        return f.numberNode(d.scale() < 0 && d.scale() > -EXACT_DIGITS ? d.setScale(0) : d);
     }
 
     private static Value object(JsonNode node) {

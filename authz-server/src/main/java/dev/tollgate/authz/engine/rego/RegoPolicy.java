@@ -24,10 +24,10 @@ public final class RegoPolicy implements CompiledPolicy {
     }
 
     @Override
-    public EvalResult evaluate(JsonNode input) {
+    public EvalResult evaluate(Value input) {
         Value result;
         try {
-            result = compiled.evaluateRule(entrypoint, options.withInput(JsonValues.toValue(input)));
+            result = compiled.evaluateRule(entrypoint, options.withInput(input));
         } catch (RegoException e) {
             return new EvalResult.Failed(e.code(), e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.styra.opa.wasm.OpaPolicy;
 import dev.tollgate.authz.engine.CompiledPolicy;
 import dev.tollgate.authz.engine.EvalResult;
+import dev.tollgate.rego.value.Value;
 
 /** One tenant's wasm policy; evaluation borrows a pooled instance. */
 final class WasmPolicy implements CompiledPolicy {
@@ -17,7 +18,7 @@ final class WasmPolicy implements CompiledPolicy {
     }
 
     @Override
-    public EvalResult evaluate(JsonNode input) {
+    public EvalResult evaluate(Value input) {
         OpaPolicy instance;
         try {
             instance = pool.borrow();
@@ -32,8 +33,8 @@ final class WasmPolicy implements CompiledPolicy {
         }
         String output;
         try {
-            output = instance.evaluate(JSON.writeValueAsString(input));
-        } catch (JsonProcessingException | RuntimeException | StackOverflowError e) {
+            output = instance.evaluate(input.toJson());
+        } catch (RuntimeException | StackOverflowError e) {
             pool.discard();
             return new EvalResult.Failed("wasm evaluation failed: " + e);
         }

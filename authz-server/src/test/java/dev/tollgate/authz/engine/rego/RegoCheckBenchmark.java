@@ -1,6 +1,5 @@
 package dev.tollgate.authz.engine.rego;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.authz.engine.CompiledPolicy;
 import dev.tollgate.authz.engine.EvalResult;
 import dev.tollgate.authz.engine.Engines;
@@ -14,10 +13,11 @@ import dev.tollgate.authz.tenant.TenantLoader;
 import dev.tollgate.authz.testsupport.Requests;
 import dev.tollgate.authz.testsupport.UserTokens;
 import dev.tollgate.rego.value.Json;
+import dev.tollgate.rego.value.ObjectValue;
 import dev.tollgate.rego.value.Value;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,17 +28,21 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The shipped bank-b policy on a realistic input document: converting the input (direct converter
- * vs. jrego's generic Jackson converter) and the whole evaluation of an allowed call without a
- * token (statement-ms reads transactions), and the deny of a call whose end-user token is signed by
- * another issuer (bank-a's key on bank-b). Run from the repository root (bench/jmh does).
+ * The shipped bank-b policy on realistic checks: making the (lazy) input document, making it and
+ * reading all of it (what converting the whole input used to cost), the whole evaluation of an
+ * allowed call without a token (statement-ms reads transactions) and of the deny of a call whose
+ * end-user token is signed by another issuer (bank-a's key on bank-b), input document included;
+ * the {@code …Converted} variants evaluate an eager copy of the input: the evaluator alone.
+ * Run from the repository root (bench/jmh does).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RegoCheckBenchmark {
-    private ObjectNode input;
-    private ObjectNode badTokenInput;
+    private CheckRequest allowed;
+    private ObjectValue allowedIdentity;
+    private CheckRequest badToken;
+    private ObjectValue badTokenIdentity;
     private CompiledPolicy policy;
     private Value convertedInput;
     private Value convertedBadTokenInput;
@@ -52,29 +56,54 @@ public class RegoCheckBenchmark {
         Tenant t = new TenantLoader(Engines.of(new RegoEngine())).load(policies, "bank-b");
         policy = t.policy().orElseThrow(() -> new IllegalStateException(t.error().orElse("")));
         String caller = "spiffe://cluster.local/ns/bank-b/sa/statement-ms";
-        var request = Requests.check(caller, "spiffe://cluster.local/ns/bank-b/sa/transaction-ms",
+        allowed = Requests.check(caller, "spiffe://cluster.local/ns/bank-b/sa/transaction-ms",
                 Requests.http("GET", "/transactions/2026/11?expand=all")).build();
-        input = InputDocuments.build(request, Optional.of(new CallerIdentity(SpiffeId.parse(caller),
-                IdentitySource.PRINCIPAL)), "bank-b", InputOptions.DEFAULTS);
-        if (!(policy.evaluate(input) instanceof EvalResult.Defined d) || !d.value().path("allowed").asBoolean()) {
-            throw new IllegalStateException("expected an allow: " + policy.evaluate(input));
+        allowedIdentity = identity(caller);
+        if (!(evaluateAllowedCall() instanceof EvalResult.Defined d) || !d.value().path("allowed").asBoolean()) {
+            throw new IllegalStateException("expected an allow: " + evaluateAllowedCall());
         }
         String apiMs = "spiffe://cluster.local/ns/bank-b/sa/api-ms";
-        var transfer = Requests.http("POST", "/transfer")
-                .putHeaders("authorization", "Bearer " + UserTokens.token("bank-a", "transfer:write", 4_102_444_800L));
-        badTokenInput = InputDocuments.build(
-                Requests.check(apiMs, "spiffe://cluster.local/ns/bank-b/sa/transaction-ms", transfer).build(),
-                Optional.of(new CallerIdentity(SpiffeId.parse(apiMs), IdentitySource.PRINCIPAL)), "bank-b",
-                InputOptions.DEFAULTS);
-        if (!(policy.evaluate(badTokenInput) instanceof EvalResult.Defined deny)
+        badToken = Requests.check(apiMs, "spiffe://cluster.local/ns/bank-b/sa/transaction-ms",
+                Requests.http("POST", "/transfer").putHeaders("authorization",
+                        "Bearer " + UserTokens.token("bank-a", "transfer:write", 4_102_444_800L))).build();
+        badTokenIdentity = identity(apiMs);
+        if (!(evaluateInvalidTokenDeny() instanceof EvalResult.Defined deny)
                 || !deny.value().path("headers").path("x-tollgate-reason").asText().equals("invalid_token")) {
-            throw new IllegalStateException("expected an invalid_token deny: " + policy.evaluate(badTokenInput));
+            throw new IllegalStateException("expected an invalid_token deny: " + evaluateInvalidTokenDeny());
         }
-        convertedInput = JsonValues.toValue(input);
-        convertedBadTokenInput = JsonValues.toValue(badTokenInput);
+        convertedInput = Json.fromJackson(Json.toJackson(input(allowed, allowedIdentity)));
+        convertedBadTokenInput = Json.fromJackson(Json.toJackson(input(badToken, badTokenIdentity)));
     }
 
-    /** The evaluator alone: the input is converted to jrego values beforehand. */
+    private static ObjectValue identity(String spiffeId) {
+        return InputDocuments.identityValue(InputDocuments.identityJson(new CallerIdentity(SpiffeId.parse(spiffeId),
+                IdentitySource.PRINCIPAL)));
+    }
+
+    private static ObjectValue input(CheckRequest request, ObjectValue identity) {
+        return InputDocuments.build(request, identity, "bank-b", InputOptions.DEFAULTS).value();
+    }
+
+    @Benchmark
+    public Value buildInput() {
+        return input(allowed, allowedIdentity);
+    }
+
+    @Benchmark
+    public int buildAndReadWholeInput() {
+        return input(allowed, allowedIdentity).hashCode();
+    }
+
+    @Benchmark
+    public EvalResult evaluateAllowedCall() {
+        return policy.evaluate(input(allowed, allowedIdentity));
+    }
+
+    @Benchmark
+    public EvalResult evaluateInvalidTokenDeny() {
+        return policy.evaluate(input(badToken, badTokenIdentity));
+    }
+
     @Benchmark
     public Value evaluateAllowedCallConverted() {
         return ((RegoPolicy) policy).evaluateValue(convertedInput);
@@ -83,25 +112,5 @@ public class RegoCheckBenchmark {
     @Benchmark
     public Value evaluateInvalidTokenDenyConverted() {
         return ((RegoPolicy) policy).evaluateValue(convertedBadTokenInput);
-    }
-
-    @Benchmark
-    public Value convertDirect() {
-        return JsonValues.toValue(input);
-    }
-
-    @Benchmark
-    public Value convertJackson() {
-        return Json.fromJackson(input);
-    }
-
-    @Benchmark
-    public EvalResult evaluateAllowedCall() {
-        return policy.evaluate(input);
-    }
-
-    @Benchmark
-    public EvalResult evaluateInvalidTokenDeny() {
-        return policy.evaluate(badTokenInput);
     }
 }

@@ -48,9 +48,9 @@ class WasmEngineTest {
         LoadResult r = new WasmEngine(2, Duration.ofSeconds(5)).load(source(dir, ENTRYPOINT, "{\"role\":{\"alice\":\"admin\"}}"));
         CompiledPolicy policy = assertInstanceOf(LoadResult.Loaded.class, r).policy();
         assertEquals(JSON.readTree("true"),
-                assertInstanceOf(EvalResult.Defined.class, policy.evaluate(JSON.readTree("{\"user\":\"alice\"}"))).value());
+                assertInstanceOf(EvalResult.Defined.class, policy.evaluate(dev.tollgate.rego.value.Json.parse("{\"user\":\"alice\"}"))).value());
         assertEquals(JSON.readTree("false"),
-                assertInstanceOf(EvalResult.Defined.class, policy.evaluate(JSON.readTree("{\"user\":\"bob\"}"))).value());
+                assertInstanceOf(EvalResult.Defined.class, policy.evaluate(dev.tollgate.rego.value.Json.parse("{\"user\":\"bob\"}"))).value());
     }
 
     @Test
@@ -63,7 +63,7 @@ class WasmEngineTest {
             for (int i = 0; i < 64; i++) {
                 boolean alice = i % 2 == 0;
                 results.add(pool.submit(() -> {
-                    EvalResult r = policy.evaluate(JSON.readTree(alice ? "{\"user\":\"alice\"}" : "{\"user\":\"eve\"}"));
+                    EvalResult r = policy.evaluate(dev.tollgate.rego.value.Json.parse(alice ? "{\"user\":\"alice\"}" : "{\"user\":\"eve\"}"));
                     return ((EvalResult.Defined) r).value().booleanValue() == alice;
                 }));
             }

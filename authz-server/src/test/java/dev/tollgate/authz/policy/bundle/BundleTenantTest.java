@@ -214,7 +214,7 @@ class BundleTenantTest {
             assertTrue(w.loaded(), w.error().orElse(""));
             assertEquals("w1", w.revision());
             assertEquals(Optional.of("wasm"), w.engine());
-            var result = w.policy().orElseThrow().evaluate(JSON.readTree("{\"user\":\"alice\"}"));
+            var result = w.policy().orElseThrow().evaluate(dev.tollgate.rego.value.Json.parse("{\"user\":\"alice\"}"));
             assertEquals("true", ((dev.tollgate.authz.engine.EvalResult.Defined) result).value().toString());
             assertTrue(tollgate.registry().allLoaded());
         }
