@@ -68,13 +68,13 @@ be set in `config`, so that the Service, probes and mounts always match the serv
 */}}
 {{- define "tollgate.config" -}}
 {{- $cfg := deepCopy (default dict .Values.config) }}
-{{- $instead := dict "grpc" "set ports.grpc instead" "admin" "set ports.admin instead" "policies" "the chart mounts the policies at /etc/tollgate/policies" }}
-{{- range $section, $key := dict "grpc" "port" "admin" "port" "policies" "dir" }}
+{{- $instead := dict "grpc" "set ports.grpc instead" "http" "set ports.http instead" "admin" "set ports.admin instead" "policies" "the chart mounts the policies at /etc/tollgate/policies" }}
+{{- range $section, $key := dict "grpc" "port" "http" "port" "admin" "port" "policies" "dir" }}
 {{- if and (hasKey $cfg $section) (kindIs "map" (get $cfg $section)) (hasKey (get $cfg $section) $key) }}
 {{- fail (printf "config.%s.%s is set by the chart: %s" $section $key (get $instead $section)) }}
 {{- end }}
 {{- end }}
-{{- $owned := dict "grpc" (dict "port" (int .Values.ports.grpc)) "admin" (dict "port" (int .Values.ports.admin)) "policies" (dict "dir" "/etc/tollgate/policies") }}
+{{- $owned := dict "grpc" (dict "port" (int .Values.ports.grpc)) "http" (dict "port" (int .Values.ports.http)) "admin" (dict "port" (int .Values.ports.admin)) "policies" (dict "dir" "/etc/tollgate/policies") }}
 {{- if .Values.bundles }}
 {{- $tenants := dict }}
 {{- range $tenant, $b := .Values.bundles }}

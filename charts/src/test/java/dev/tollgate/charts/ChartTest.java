@@ -169,10 +169,21 @@ class ChartTest {
     }
 
     @Test
+    void bankTrustDomainsExampleConfiguresTenancyByTrustDomain() throws IOException {
+        Path values = Path.of("tollgate/examples/values-bank-trust-domains.yaml").toAbsolutePath();
+        ServerConfig cfg = serverConfig(Rendered.template(t -> t.withValuesFile(values)));
+        assertEquals(java.util.Set.of("bank-a", "bank-b", "cluster.local"), cfg.identity().trustDomains());
+        assertEquals(List.of(dev.tollgate.authz.tenant.TenantRouting.Source.DESTINATION_PRINCIPAL,
+                dev.tollgate.authz.tenant.TenantRouting.Source.DESTINATION_TRUST_DOMAIN), cfg.tenancy().sources());
+    }
+
+    @Test
     void defaultConfigIsOneTheServerAccepts() throws IOException {
         ServerConfig cfg = serverConfig(Rendered.template());
         assertEquals(9191, cfg.grpc().port());
         assertEquals(8181, cfg.admin().port());
+        assertEquals(9192, cfg.http().listener().port());
+        assertTrue(cfg.http().enabled());
         assertEquals(Path.of("/etc/tollgate/policies"), cfg.policiesDir());
         assertEquals(List.of(), cfg.bundleTenants());
         assertTrue(cfg.redis().isEmpty());

@@ -48,6 +48,7 @@ class SchemaTest {
                 Arguments.of("bundles.bank-c.polling.min_delay_seconds", 5, "at '/bundles/bank-c': missing property 'url'"),
                 Arguments.of("config.grpc.port", 9000, "config.grpc.port is set by the chart: set ports.grpc instead"),
                 Arguments.of("config.admin.port", 9000, "config.admin.port is set by the chart: set ports.admin instead"),
+                Arguments.of("config.http.port", 9000, "config.http.port is set by the chart: set ports.http instead"),
                 Arguments.of("config.policies.dir", "/policies", "config.policies.dir is set by the chart"),
                 Arguments.of("policies.fromChart", false, "Tollgate would serve no tenant"));
     }
