@@ -9,6 +9,9 @@ import data.shared.http
 # bank a workload belongs to. In any other trust domain (a bank's own), the trust domain does.
 kubernetes_trust_domains := {"cluster.local"}
 
+# Namespaces of the mesh itself (Istio's gateways): their workloads serve every tenant.
+platform_namespaces := {"istio-system"}
+
 probe_paths := {"/healthz", "/livez", "/readyz", "/health", "/ready"}
 
 # Telemetry collectors run by the platform team in their own namespaces.

@@ -43,6 +43,23 @@ test_bank_b_has_no_grant_here if {
 	fixtures.denied(check, "cross_tenant_not_granted", 403)
 }
 
+gateway := fixtures.spiffe("istio-system", "istio-ingressgateway-service-account")
+
+test_the_ingress_gateway_reaches_the_api_without_a_grant if {
+	authz.allow with input as fixtures.http_check(gateway, api, "GET", "/api/accounts/7")
+	authz.allow with input as fixtures.http_check(gateway, api, "POST", "/api/payments")
+}
+
+test_the_ingress_gateway_reaches_only_the_routes_that_name_it if {
+	fixtures.denied(fixtures.http_check(gateway, transactions, "GET", "/transactions/1"), "caller_not_allowed", 403)
+	fixtures.denied(fixtures.http_check(gateway, api, "DELETE", "/api/accounts/7"), "caller_not_allowed", 403)
+}
+
+test_other_istio_system_workloads_are_not_the_gateway if {
+	check := fixtures.http_check(fixtures.spiffe("istio-system", "istiod"), api, "GET", "/api/accounts/7")
+	fixtures.denied(check, "caller_not_allowed", 403)
+}
+
 test_a_grant_in_data_opens_the_route if {
 	grants := [{"caller": "bank-b/api-ms", "service": "ledger-ms", "methods": ["GET"], "path": "/ledger/**"}]
 	check := fixtures.http_check(fixtures.spiffe("bank-b", "api-ms"), ledger, "GET", "/ledger/x")

@@ -36,7 +36,8 @@ final class GatlingRun {
     /**
      * Runs the mix at {@code rate} calls/s for {@code seconds} against {@code target}
      * ({@code http://host:port}); {@code baseline} accepts any non-5xx status (a no-op server allows
-     * everything); {@code reports} keeps Gatling's HTML report under {@code resultsFolder}.
+     * everything). Gatling prints its percentiles only with a report, so every run leaves its HTML
+     * report under {@code resultsFolder}; {@code reports} says the caller wants it kept (others are deleted).
      */
     static Result run(String target, double rate, int seconds, double p99Ms, boolean baseline, boolean reports,
                       Path resultsFolder) throws IOException, InterruptedException {
@@ -46,9 +47,6 @@ final class GatlingRun {
                 "-DanyStatus=" + baseline,
                 "-cp", System.getProperty("java.class.path"), "io.gatling.app.Gatling",
                 "--simulation", SIMULATION, "--results-folder", resultsFolder.toString(), "--launcher", "maven"));
-        if (!reports) {
-            c.add("--no-reports");
-        }
         Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
         byte[] bytes = p.getInputStream().readAllBytes();
         if (!p.waitFor(seconds + 120L, TimeUnit.SECONDS)) {
@@ -56,7 +54,11 @@ final class GatlingRun {
             throw new IOException("gatling did not finish");
         }
         String output = new String(bytes, StandardCharsets.UTF_8);
-        return parse(rate, output);
+        Result r = parse(rate, output);
+        if (!reports && r.report() != null) {
+            PolicyCopies.delete(Path.of(r.report()).getParent());
+        }
+        return r;
     }
 
     static Result parse(double rate, String output) throws IOException {
