@@ -970,12 +970,24 @@ final class Eval implements BuiltinContext {
         return evalRef(r, k);
       }
       case ArrayTerm a -> {
+        Value ground = groundValue(a);
+        if (ground != null) {
+          return k.accept(ground);
+        }
         return evalArgs(a.items(), 0, new Value[a.items().size()], vs -> k.accept(ArrayValue.wrap(vs.clone())));
       }
       case SetTerm s -> {
+        Value ground = groundValue(s);
+        if (ground != null) {
+          return k.accept(ground);
+        }
         return evalArgs(s.items(), 0, new Value[s.items().size()], vs -> k.accept(SetValue.of(vs)));
       }
       case ObjectTerm o -> {
+        Value ground = groundValue(o);
+        if (ground != null) {
+          return k.accept(ground);
+        }
         List<Term> all = new ArrayList<>(o.keys().size() * 2);
         for (int i = 0; i < o.keys().size(); i++) {
           all.add(o.keys().get(i));
@@ -994,6 +1006,52 @@ final class Eval implements BuiltinContext {
       }
       case Compr cp -> {
         return evalCompr(cp, k);
+      }
+    }
+  }
+
+  /**
+   * The value of a literal built of constants only, or null. Built directly, because evaluating a
+   * large literal (a module-level table of a hundred objects) term by term through continuations
+   * nests one stack frame per term.
+   */
+  private static Value groundValue(Term t) {
+    switch (t) {
+      case Scalar s -> {
+        return s.value();
+      }
+      case ArrayTerm a -> {
+        Value[] vs = new Value[a.items().size()];
+        for (int i = 0; i < vs.length; i++) {
+          if ((vs[i] = groundValue(a.items().get(i))) == null) {
+            return null;
+          }
+        }
+        return ArrayValue.wrap(vs);
+      }
+      case SetTerm st -> {
+        Value[] vs = new Value[st.items().size()];
+        for (int i = 0; i < vs.length; i++) {
+          if ((vs[i] = groundValue(st.items().get(i))) == null) {
+            return null;
+          }
+        }
+        return SetValue.of(vs);
+      }
+      case ObjectTerm o -> {
+        LinkedHashMap<Value, Value> m = new LinkedHashMap<>();
+        for (int i = 0; i < o.keys().size(); i++) {
+          Value key = groundValue(o.keys().get(i));
+          Value value = key == null ? null : groundValue(o.values().get(i));
+          if (value == null) {
+            return null;
+          }
+          m.put(key, value);
+        }
+        return ObjectValue.of(m);
+      }
+      default -> {
+        return null;
       }
     }
   }
