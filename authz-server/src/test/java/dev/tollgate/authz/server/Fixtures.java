@@ -92,7 +92,7 @@ final class Fixtures {
                     java.util.concurrent.CountDownLatch release = RELEASE_SLOW;
                     SLOW_ENTERED.countDown();
                     try {
-                        release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                        release.await(60, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

@@ -179,16 +179,20 @@ class NettyServerTest {
     @Test
     void shutdownTurnsHealthNotServingAndLetsInFlightChecksFinish() throws Exception {
         Fixtures.resetSlow();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         TollgateServer server = TollgateServer.start(loopback(Fixtures.policies(root)), Fixtures.engines(), List.of());
         ManagedChannel ch = channel(server, InsecureChannelCredentials.create());
         try {
             assertEquals(ServingStatus.SERVING, healthOf(server));
+            // own threads, not the common pool, which a blocked check could starve
             CompletableFuture<CheckResponse> inFlight = CompletableFuture.supplyAsync(
-                    () -> AuthorizationGrpc.newBlockingStub(ch).check(Requests.get("/slow")));
+                    () -> AuthorizationGrpc.newBlockingStub(ch).check(Requests.get("/slow")), threads);
             assertTrue(Fixtures.SLOW_ENTERED.await(20, TimeUnit.SECONDS));
             java.util.concurrent.atomic.AtomicLong stoppedAt = new java.util.concurrent.atomic.AtomicLong();
-            CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::shutdown)
-                    .thenRun(() -> stoppedAt.set(System.nanoTime()));
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+                server.shutdown();
+                stoppedAt.set(System.nanoTime());
+            }, threads);
             dev.tollgate.authz.testsupport.Await.await(() -> {
                 try {
                     return healthOf(server) == ServingStatus.NOT_SERVING;
@@ -197,14 +201,17 @@ class NettyServerTest {
                 }
             }, "health to turn NOT_SERVING once shutdown starts");
             long releasedAt = System.nanoTime();
+            assertTrue(!stopping.isDone(), "shutdown is still waiting for the in-flight check");
             Fixtures.RELEASE_SLOW.countDown();
             assertEquals(Status.Code.OK.value(), inFlight.get(20, TimeUnit.SECONDS).getStatus().getCode(),
                     "the in-flight check finished with its answer");
             stopping.get(20, TimeUnit.SECONDS);
-            assertTrue(stoppedAt.get() > releasedAt, "shutdown returned only after the in-flight check was released");
+            assertTrue(stoppedAt.get() > releasedAt, "shutdown returned " + (releasedAt - stoppedAt.get()) / 1_000_000
+                    + " ms before the in-flight check was released");
             assertThrows(IOException.class, () -> get(server, "/health"));
         } finally {
             Fixtures.RELEASE_SLOW.countDown();
+            threads.shutdown();
             ch.shutdownNow();
             Files.list(root).close();
         }
@@ -213,6 +220,7 @@ class NettyServerTest {
     @Test
     void inFlightChecksAreCancelledAfterTheGracePeriod() throws Exception {
         Fixtures.resetSlow();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         Path config = root.resolve("grace.yaml");
         Files.writeString(config, "grpc: {shutdown_grace_seconds: 1}\n");
         ServerConfig base = loopback(Fixtures.policies(root.resolve("policies")));
@@ -223,7 +231,7 @@ class NettyServerTest {
         ManagedChannel ch = channel(server, InsecureChannelCredentials.create());
         try {
             CompletableFuture<CheckResponse> inFlight = CompletableFuture.supplyAsync(
-                    () -> AuthorizationGrpc.newBlockingStub(ch).check(Requests.get("/slow")));
+                    () -> AuthorizationGrpc.newBlockingStub(ch).check(Requests.get("/slow")), threads);
             assertTrue(Fixtures.SLOW_ENTERED.await(20, TimeUnit.SECONDS));
             long start = System.nanoTime();
             server.shutdown();   // the slow check is never released: the grace period ends it
@@ -236,6 +244,7 @@ class NettyServerTest {
                     || cancelled.getStatus().getCode() == Status.Code.UNAVAILABLE, cancelled.getStatus().toString());
         } finally {
             Fixtures.RELEASE_SLOW.countDown();
+            threads.shutdown();
             ch.shutdownNow();
         }
     }
