@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tollgate.rego.testing.ConformanceCases;
 import dev.tollgate.rego.value.ArrayValue;
 import dev.tollgate.rego.value.BooleanValue;
 import dev.tollgate.rego.value.NullValue;
@@ -38,15 +39,19 @@ class FuzzTest {
     "`r`", "true", "null", "set()", "import rego.v1\n", "package z\n", "#c\n"
   };
 
+  /** Conformance sets hold some 1,700 cases; fewer modules means the folder is not what it should be. */
+  private static final int MIN_CONFORMANCE_MODULES = 1_500;
+
   private static List<String> conformanceModules() throws IOException {
-    Path root = Path.of(System.getProperty("jrego.conformance.dir", "../../shared/opa-conformance"));
-    if (!Files.isDirectory(root)) {
-      root = Path.of("../shared/opa-conformance");
-    }
     List<String> out = new ArrayList<>();
-    if (!Files.isDirectory(root)) {
-      return out;
+    for (String set : List.of("v1", "v0")) {
+      out.addAll(modulesUnder(ConformanceCases.require(set)));
     }
+    return out;
+  }
+
+  private static List<String> modulesUnder(Path root) throws IOException {
+    List<String> out = new ArrayList<>();
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     try (Stream<Path> s = Files.walk(root)) {
       for (Path f : s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json")).sorted().toList()) {
@@ -176,9 +181,11 @@ class FuzzTest {
   @Test
   void mutatedConformanceModulesFailCleanly() throws IOException {
     List<String> modules = conformanceModules();
+    org.junit.jupiter.api.Assertions.assertTrue(modules.size() >= MIN_CONFORMANCE_MODULES,
+        "only " + modules.size() + " conformance modules found to mutate");
     Random r = new Random(20261129);
     int before = COMPILED.get();
-    int runs = Math.min(3000, modules.size() * 2);
+    int runs = 3000;
     assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
       for (int i = 0; i < runs; i++) {
         int pick = r.nextInt(modules.size());
@@ -188,10 +195,8 @@ class FuzzTest {
         exercise(m, syntax, randomValue(r, 0));
       }
     });
-    if (runs > 0) {
-      org.junit.jupiter.api.Assertions.assertTrue(COMPILED.get() - before > runs / 5,
-          "too few generated modules compiled to exercise evaluation: " + (COMPILED.get() - before));
-    }
+    org.junit.jupiter.api.Assertions.assertTrue(COMPILED.get() - before > runs / 5,
+        "too few generated modules compiled to exercise evaluation: " + (COMPILED.get() - before));
   }
 
   @Test
@@ -242,27 +247,40 @@ class FuzzTest {
     });
   }
 
+  /** What a deeply nested module must give: the error code and a phrase of its message. */
+  private record Refusal(String body, String code, String message) {}
+
   @Test
-  void deepNestingIsAnErrorNotAStackOverflow() {
+  void deepNestingIsRefusedWithANestingError() {
     int n = 100_000;
-    List<String> bodies = List.of(
-        "p := " + "[".repeat(n) + "]".repeat(n),
-        "p := " + "(".repeat(n) + "1" + ")".repeat(n),
-        "p := " + "{\"a\":".repeat(n) + "1" + "}".repeat(n),
-        "p := " + "-".repeat(n) + "1",
-        "p := " + "1 + ".repeat(n) + "1",
-        "p := [x | x := " + "[y | y := ".repeat(2000) + "1" + "]".repeat(2000) + "]",
-        "p if {\n" + "  x := 1\n".repeat(1) + "  input.a[_]\n".repeat(20000) + "}");
+    List<Refusal> refused = List.of(
+        new Refusal("p := " + "[".repeat(n) + "]".repeat(n), "rego_parse_error", "nesting depth exceeds"),
+        new Refusal("p := " + "(".repeat(n) + "1" + ")".repeat(n), "rego_parse_error", "nesting depth exceeds"),
+        new Refusal("p := " + "{\"a\":".repeat(n) + "1" + "}".repeat(n), "rego_parse_error", "nesting depth exceeds"),
+        new Refusal("p := " + "-".repeat(n) + "1", "rego_parse_error", "nesting depth exceeds"),
+        new Refusal("p := " + "1 + ".repeat(n) + "1", "rego_compile_error", "nesting too deep"),
+        new Refusal("p := [x | x := " + "[y | y := ".repeat(2000) + "1" + "]".repeat(2000) + "]",
+            "rego_parse_error", "nesting depth exceeds"));
     assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-      for (String body : bodies) {
-        exercise("package fuzz\n" + body + "\n", RegoSyntax.V1, ArrayValue.of(NumberValue.of(1)));
+      for (Refusal c : refused) {
+        RegoException e = org.junit.jupiter.api.Assertions.assertThrows(RegoException.class,
+            () -> Rego.compiler().module("fuzz.rego", "package fuzz\n" + c.body() + "\n").limits(TIGHT).compile(),
+            () -> "must be refused: " + c.body().substring(0, 40));
+        org.junit.jupiter.api.Assertions.assertEquals(c.code(), e.errors().get(0).code(), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(c.message()), e.getMessage());
       }
       try {
         Rego.parseTerm("[".repeat(n) + "]".repeat(n));
         fail("deep term should be rejected");
       } catch (RegoException expected) {
-        // rejected with a Rego error
+        org.junit.jupiter.api.Assertions.assertEquals("rego_parse_error", expected.errors().get(0).code());
       }
+      // a long body is wide, not deep: it compiles and evaluates (undefined: input.a does not exist)
+      CompiledPolicy wide = Rego.compiler()
+          .module("fuzz.rego", "package fuzz\np if {\n  x := 1\n" + "  input.a[_]\n".repeat(20000) + "}\n")
+          .limits(TIGHT).compile();
+      org.junit.jupiter.api.Assertions.assertNull(
+          wide.evaluateRule("fuzz/p", EvalOptions.input(ArrayValue.of(NumberValue.of(1)))));
     });
   }
 
@@ -277,6 +295,17 @@ class FuzzTest {
         wide := 1e999999999 + 1
         wide2 := 1e-999999999 + 1
         """;
-    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> exercise(module, RegoSyntax.V1, NullValue.INSTANCE));
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      CompiledPolicy p = Rego.compiler().syntax(RegoSyntax.V1).module("fuzz.rego", module).limits(TIGHT).compile();
+      // 21^4 combinations are far more than TIGHT's 20,000 steps (on a loaded machine its 200 ms
+      // time limit may come first: either limit ends it)
+      RegoException e = org.junit.jupiter.api.Assertions.assertThrows(RegoException.class,
+          () -> p.evaluateRule("fuzz/p", EvalOptions.input(NullValue.INSTANCE)));
+      org.junit.jupiter.api.Assertions.assertEquals("eval_cancel_error", e.errors().get(0).code(), e.getMessage());
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("exceeded the step limit (20000)")
+          || e.getMessage().contains("exceeded the time limit"), e.getMessage());
+      // huge numbers end in a result or a Rego error, within the time limit
+      exercise(module, RegoSyntax.V1, NullValue.INSTANCE);
+    });
   }
 }

@@ -2,6 +2,7 @@ package dev.tollgate.authz.policy;
 
 import dev.tollgate.authz.tenant.Tenant;
 import dev.tollgate.authz.tenant.TenantLoader;
+import dev.tollgate.authz.tenant.TenantSettings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.ClosedWatchServiceException;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,7 +97,13 @@ final class DirectoryReloader implements AutoCloseable {
             }
             // Fingerprinted before loading: a change made during the load is seen by the next scan.
             attempted.put(name, fingerprint);
-            publish.accept(loader.load(policiesDir, name));
+            // Any failure is a failed load of this tenant, never the end of the scan or of its thread.
+            try {
+                publish.accept(loader.load(policiesDir, name));
+            } catch (RuntimeException | Error e) {
+                publish.accept(new Tenant(name, TenantSettings.DEFAULTS, Optional.empty(), Optional.empty(),
+                        Optional.of(policiesDir.resolve(name) + ": could not be loaded: " + e), fingerprint));
+            }
         }
         registerDirectories();
     }
@@ -144,7 +152,7 @@ final class DirectoryReloader implements AutoCloseable {
     private void safeScan() {
         try {
             scan();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "policy reload scan failed", e);
         }
     }

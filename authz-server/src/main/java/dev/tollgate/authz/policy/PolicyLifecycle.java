@@ -61,16 +61,42 @@ public final class PolicyLifecycle implements AutoCloseable {
         this.directory = new DirectoryReloader(policiesDir, loader, bundleNames, this::accept, this::unload, options);
     }
 
-    /** Loads every tenant once, synchronously (bundle tenants: one poll each); then readiness can be judged. */
+    /**
+     * Loads every tenant once (bundle tenants: one poll each, each on its own thread, waited for);
+     * then readiness can be judged. A poll that fails in any way is that tenant's failed load: the
+     * calling thread goes on.
+     */
     public void loadAll() {
         directory.scan();
+        List<Thread> firstPolls = new ArrayList<>();
         for (BundleTenant b : bundleTenants) {
             BundlePoller poller = poller(b);
             pollers.add(poller);
-            poller.pollOnce();
+            firstPolls.add(Thread.ofVirtual().name("bundle-first-poll " + b.name()).start(() -> firstPoll(b, poller)));
+        }
+        for (Thread t : firstPolls) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         registry.markComplete();
         onChange.run();
+    }
+
+    private void firstPoll(BundleTenant b, BundlePoller poller) {
+        try {
+            poller.pollOnce();
+        } catch (RuntimeException | Error e) {
+            failedBundle(b, "bundle could not be loaded: " + e);
+        }
+    }
+
+    private void failedBundle(BundleTenant b, String error) {
+        accept(new Tenant(b.name(), b.settings(), Optional.empty(), Optional.empty(),
+                Optional.of(b.source().location() + ": " + error), "none"));
     }
 
     /** Starts watching the policy directory and polling bundles, in the background. */
@@ -100,8 +126,7 @@ public final class PolicyLifecycle implements AutoCloseable {
 
             @Override
             public void failed(BundleException error) {
-                accept(new Tenant(b.name(), b.settings(), Optional.empty(), Optional.empty(),
-                        Optional.of(b.source().location() + ": " + error.getMessage()), "none"));
+                failedBundle(b, error.getMessage());
             }
         };
         return new BundlePoller(b.source(), new BundleLoader(b.options()), bundle -> {

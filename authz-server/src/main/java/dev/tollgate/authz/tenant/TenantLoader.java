@@ -305,7 +305,8 @@ public final class TenantLoader {
         if (node == null || node.isMissingNode()) {
             throw new IllegalArgumentException(file + ": is empty");
         }
-        return node;
+        // As OPA loads data: a lone surrogate ("\ud800") becomes U+FFFD.
+        return dev.tollgate.authz.policy.bundle.JsonTrees.withWellFormedStrings(node);
     }
 
     /**

@@ -182,6 +182,37 @@ class PolicyLifecycleTest {
     }
 
     @Test
+    void aLoadThatThrowsAnErrorIsAFailedLoadAndTheScanGoesOn() throws Exception {
+        Path p = twoTenants();
+        AtomicInteger throwsLeft = new AtomicInteger(1);
+        TenantActivator throwing = new TenantActivator() {
+            @Override
+            public Tenant activate(Tenant loaded) {
+                if (loaded.name().equals("a") && throwsLeft.getAndDecrement() > 0) {
+                    throw new StackOverflowError("activating a");
+                }
+                return loaded;
+            }
+
+            @Override
+            public void deactivate(String name) {
+            }
+        };
+        registry = new TenantRegistry(TenantLoader.tenantNames(p));
+        lifecycle = new PolicyLifecycle(p, new TenantLoader(Engines.of(new RegoEngine())), registry, MANUAL,
+                List.of(), changes::incrementAndGet, throwing, Clock.systemUTC());
+        lifecycle.loadAll();
+        Tenant a = registry.get("a").orElseThrow();
+        assertFalse(a.loaded());
+        assertTrue(a.error().orElseThrow().contains("StackOverflowError"), a.error().orElseThrow());
+        assertEquals("\"b1\"", decide("b"), "the tenant after it in the scan loaded");
+        assertEquals(1, lifecycle.stats().failures());
+        write(p.resolve("a/authz.rego"), policy("\"a2\""));
+        lifecycle.rescan();
+        assertEquals("\"a2\"", decide("a"));
+    }
+
+    @Test
     void aNewTenantThatDoesNotCompileIsNotReady() throws Exception {
         Path p = twoTenants();
         start(p, MANUAL);

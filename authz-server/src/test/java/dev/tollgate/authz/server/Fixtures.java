@@ -24,9 +24,18 @@ final class Fixtures {
     static final ObjectMapper JSON = new ObjectMapper();
     /** The last input document bank-a or bank-b evaluated. */
     static final AtomicReference<JsonNode> LAST_INPUT = new AtomicReference<>();
-    /** "/slow" checks signal SLOW_ENTERED and then wait for RELEASE_SLOW (shutdown tests). */
-    static final java.util.concurrent.CountDownLatch SLOW_ENTERED = new java.util.concurrent.CountDownLatch(1);
-    static final java.util.concurrent.CountDownLatch RELEASE_SLOW = new java.util.concurrent.CountDownLatch(1);
+    /**
+     * "/slow" checks signal SLOW_ENTERED and then wait for RELEASE_SLOW (shutdown tests); a test
+     * that uses them calls {@link #resetSlow()} first.
+     */
+    static volatile java.util.concurrent.CountDownLatch SLOW_ENTERED = new java.util.concurrent.CountDownLatch(1);
+    static volatile java.util.concurrent.CountDownLatch RELEASE_SLOW = new java.util.concurrent.CountDownLatch(1);
+
+    static void resetSlow() {
+        RELEASE_SLOW.countDown();
+        SLOW_ENTERED = new java.util.concurrent.CountDownLatch(1);
+        RELEASE_SLOW = new java.util.concurrent.CountDownLatch(1);
+    }
 
     private Fixtures() {
     }
@@ -80,9 +89,10 @@ final class Fixtures {
             return switch (path) {
                 case "/undefined" -> new EvalResult.Undefined();
                 case "/slow" -> {
+                    java.util.concurrent.CountDownLatch release = RELEASE_SLOW;
                     SLOW_ENTERED.countDown();
                     try {
-                        RELEASE_SLOW.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                        release.await(60, java.util.concurrent.TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

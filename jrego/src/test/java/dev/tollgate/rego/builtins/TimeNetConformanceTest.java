@@ -2,9 +2,9 @@ package dev.tollgate.rego.builtins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tollgate.rego.RegoSyntax;
+import dev.tollgate.rego.testing.ConformanceCases;
 import dev.tollgate.rego.testing.ConformanceRunner;
 import dev.tollgate.rego.testing.ConformanceRunner.CaseResult;
 import dev.tollgate.rego.testing.ConformanceRunner.Status;
@@ -21,27 +21,12 @@ class TimeNetConformanceTest {
   /** Uses {@code test.sleep}, a built-in only OPA's own test binary has. */
   private static final Set<String> SKIP = Set.of("time/time caching");
 
-  private static Path v0() {
-    String dir = System.getProperty("jrego.conformance.dir");
-    if (dir != null) {
-      return Path.of(dir, "v0");
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      for (Path cand : List.of(p.resolve("../shared/opa-conformance"), p.resolve("shared/opa-conformance"))) {
-        if (Files.isDirectory(cand.normalize())) {
-          return cand.normalize().resolve("v0");
-        }
-      }
-    }
-    return Path.of("/nonexistent");
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"time", "netcidrcontains", "netcidrcontainsmatches", "netcidrexpand",
       "netcidrintersects", "netcidrmerge", "netcidroverlap", "invalidkeyerror"})
   void folderPasses(String folder) throws Exception {
-    Path dir = v0().resolve(folder);
-    assumeTrue(Files.isDirectory(dir), "conformance cases not found at " + dir);
+    Path dir = ConformanceCases.require("v0").resolve(folder);
+    assertTrue(Files.isDirectory(dir), "no conformance folder " + dir);
     List<CaseResult> results = new ConformanceRunner(RegoSyntax.V0, SKIP, null).run(dir);
     assertTrue(results.stream().anyMatch(r -> r.status() == Status.PASSED), "no case ran");
     String failed = results.stream()

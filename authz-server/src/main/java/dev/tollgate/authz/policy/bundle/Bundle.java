@@ -59,7 +59,7 @@ public final class Bundle {
 
   /** The merged data document (a copy), each data file placed at its directory's path. */
   public ObjectNode data() {
-    return data.deepCopy();
+    return (ObjectNode) JsonTrees.copy(data);
   }
 
   /** The data value at a path of segments (a copy), if there is one. */
@@ -71,7 +71,7 @@ public final class Bundle {
         return Optional.empty();
       }
     }
-    return Optional.of(node.deepCopy());
+    return Optional.of(JsonTrees.copy(node));
   }
 
   /** Every {@code policy.wasm} in the bundle, with the entrypoints the manifest gives it. */

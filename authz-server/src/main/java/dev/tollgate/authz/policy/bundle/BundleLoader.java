@@ -185,7 +185,7 @@ public final class BundleLoader {
       if (!value.isObject()) {
         throw BundleException.at(f.path(), "data file at the bundle root must hold an object");
       }
-      merge(data, (ObjectNode) value, List.of(), f, origins);
+      merge(data, (ObjectNode) value, f, origins);
       return;
     }
     ObjectNode wrapper = NODES.objectNode();
@@ -194,22 +194,51 @@ public final class BundleLoader {
       cursor = cursor.putObject(key.get(i));
     }
     cursor.set(key.getLast(), value);
-    merge(data, wrapper, List.of(), f, origins);
+    merge(data, wrapper, f, origins);
   }
 
-  private static void merge(ObjectNode into, ObjectNode from, List<String> at, RawFile f,
+  /** A path in the data tree as a chain to its parent, so descending costs nothing per level. */
+  private record DataPath(DataPath parent, String segment, int length) {
+    static final DataPath ROOT = new DataPath(null, null, 0);
+
+    DataPath child(String s) {
+      return new DataPath(this, s, length + 1);
+    }
+
+    List<String> segments() {
+      String[] out = new String[length];
+      for (DataPath p = this; p.length > 0; p = p.parent) {
+        out[p.length - 1] = p.segment;
+      }
+      return List.of(out);
+    }
+  }
+
+  private record Merge(ObjectNode into, ObjectNode from, DataPath at) {}
+
+  /**
+   * Merges {@code from} into {@code into}: objects merge key by key, anything else may not meet
+   * existing data. Iterative, so the depth of a hostile bundle's paths cannot exhaust the stack.
+   */
+  private static void merge(ObjectNode into, ObjectNode from, RawFile f,
       Map<List<String>, String> origins) throws BundleException {
-    for (Map.Entry<String, JsonNode> e : from.properties()) {
-      List<String> path = append(at, e.getKey());
-      JsonNode existing = into.get(e.getKey());
-      if (existing == null) {
-        into.set(e.getKey(), e.getValue());
-        origins.putIfAbsent(path, f.path());
-      } else if (existing.isObject() && e.getValue().isObject()) {
-        merge((ObjectNode) existing, (ObjectNode) e.getValue(), path, f, origins);
-      } else {
-        throw BundleException.at(f.path(), "data at '" + String.join(".", path)
-            + "' collides with data from " + origin(origins, path));
+    java.util.ArrayDeque<Merge> work = new java.util.ArrayDeque<>();
+    work.push(new Merge(into, from, DataPath.ROOT));
+    while (!work.isEmpty()) {
+      Merge m = work.pop();
+      for (Map.Entry<String, JsonNode> e : m.from().properties()) {
+        DataPath path = m.at().child(e.getKey());
+        JsonNode existing = m.into().get(e.getKey());
+        if (existing == null) {
+          m.into().set(e.getKey(), e.getValue());
+          origins.putIfAbsent(path.segments(), f.path());
+        } else if (existing.isObject() && e.getValue().isObject()) {
+          work.push(new Merge((ObjectNode) existing, (ObjectNode) e.getValue(), path));
+        } else {
+          List<String> at = path.segments();
+          throw BundleException.at(f.path(), "data at '" + String.join(".", at)
+              + "' collides with data from " + origin(origins, at));
+        }
       }
     }
   }
@@ -222,13 +251,6 @@ public final class BundleLoader {
       }
     }
     return "another data file";
-  }
-
-  private static List<String> append(List<String> list, String s) {
-    List<String> out = new ArrayList<>(list.size() + 1);
-    out.addAll(list);
-    out.add(s);
-    return List.copyOf(out);
   }
 
   /** OPA's rule: every data path must lie in a root, or be an object on the way to one. */

@@ -97,6 +97,11 @@ public final class BundlePoller implements AutoCloseable {
       // failed for a passing reason is fetched and checked again in full.
       etag = null;
       outcome = new PollOutcome.Failed(e);
+    } catch (RuntimeException | Error e) {
+      // Whatever goes wrong (a StackOverflowError from a hostile bundle included) is a failed
+      // load like any other: reported, retried, and never the end of the polling thread.
+      etag = null;
+      outcome = new PollOutcome.Failed(unexpected(e));
     }
     try {
       // Told under the poll lock, so the listener hears outcomes in the order they happened;
@@ -108,7 +113,7 @@ public final class BundlePoller implements AutoCloseable {
           case PollOutcome.Failed f -> listener.failed(f.error());
         }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // A faulty listener must not stop polling.
     } finally {
       pollLock.unlock();
@@ -195,10 +200,17 @@ public final class BundlePoller implements AutoCloseable {
   private void activate(Bundle bundle) throws BundleException {
     try {
       activator.activate(bundle);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       throw new BundleException(null, "bundle revision '" + bundle.revision()
           + "' was not activated: " + e, e);
     }
+  }
+
+  static BundleException unexpected(Throwable e) {
+    String what = e instanceof StackOverflowError
+        ? "its documents nest too deeply to process (" + e + ")"
+        : e.toString();
+    return new BundleException(null, "bundle could not be loaded: " + what, e);
   }
 
   private static boolean hasToken(HttpBundleSource source) {
@@ -241,7 +253,12 @@ public final class BundlePoller implements AutoCloseable {
   private void loop() {
     int retries = 0;
     while (!isClosed()) {
-      PollOutcome outcome = pollOnce();
+      PollOutcome outcome;
+      try {
+        outcome = pollOnce();
+      } catch (RuntimeException | Error e) {
+        outcome = new PollOutcome.Failed(unexpected(e));
+      }
       Duration delay;
       if (outcome instanceof PollOutcome.Failed) {
         delay = retryDelay(MIN_RETRY_DELAY, source.maxDelay(), retries, random);

@@ -73,7 +73,7 @@ final class Documents {
         return NODES.nullNode(); // an empty YAML document is null, as in OPA
       }
       // Aliases may add about as many values as the text itself could spell out.
-      return new YamlTree(p, path, Math.max(10_000, bytes.length)).value();
+      return JsonTrees.withWellFormedStrings(new YamlTree(p, path, Math.max(10_000, bytes.length)).value());
     } catch (JsonProcessingException e) {
       throw BundleException.at(path, "invalid YAML" + where(e.getLocation()) + ": "
           + firstLine(e.getOriginalMessage()));
@@ -180,7 +180,8 @@ final class Documents {
       if (node == null || node.isMissingNode()) {
         throw BundleException.at(path, "invalid " + kind + ": empty document");
       }
-      return node;
+      // Lone surrogates become U+FFFD at load time, as OPA loads them and as FileHasher hashes them.
+      return JsonTrees.withWellFormedStrings(node);
     } catch (JsonProcessingException e) {
       throw BundleException.at(path, "invalid " + kind + where(e.getLocation()) + ": "
           + firstLine(e.getOriginalMessage()));

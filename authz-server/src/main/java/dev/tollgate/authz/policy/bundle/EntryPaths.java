@@ -7,6 +7,15 @@ package dev.tollgate.authz.policy.bundle;
  * could point elsewhere, or is ambiguous across platforms, is refused.
  */
 final class EntryPaths {
+  /** Longest entry name accepted, in bytes (Linux's PATH_MAX). */
+  static final int MAX_NAME_BYTES = 4096;
+
+  /**
+   * Most folders an entry may sit in. A data file's folders become the path of its value in
+   * {@code data}, so this bounds how deep bundle paths can nest documents.
+   */
+  static final int MAX_DEPTH = 128;
+
   private EntryPaths() {}
 
   /**
@@ -30,6 +39,11 @@ final class EntryPaths {
   private static String normalize(String raw) throws BundleException {
     if (raw.isEmpty()) {
       throw BundleException.of("archive entry with an empty name");
+    }
+    int bytes = raw.length() > MAX_NAME_BYTES
+        ? raw.length() : raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_NAME_BYTES) {
+      throw BundleException.at(show(raw), "entry name is longer than " + MAX_NAME_BYTES + " bytes");
     }
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
@@ -55,7 +69,12 @@ final class EntryPaths {
     if (rest.startsWith("/")) {
       throw BundleException.at(show(raw), "entry name is an absolute path");
     }
-    for (String segment : rest.split("/", -1)) {
+    String[] segments = rest.split("/", -1);
+    if (segments.length - 1 > MAX_DEPTH) {
+      throw BundleException.at(show(raw), "entry sits " + (segments.length - 1)
+          + " folders deep; at most " + MAX_DEPTH + " are allowed");
+    }
+    for (String segment : segments) {
       if (segment.equals("..")) {
         throw BundleException.at(show(raw), "entry name escapes the bundle root ('..')");
       }

@@ -134,7 +134,7 @@ final class FileHasher {
       case START_OBJECT -> {
         Map<String, Object> m = new TreeMap<>(BYTE_ORDER);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String key = p.currentName();
+          String key = JsonTrees.wellFormed(p.currentName());
           p.nextToken();
           m.put(key, readValue(p));
         }
@@ -148,7 +148,7 @@ final class FileHasher {
         return l;
       }
       case VALUE_STRING -> {
-        return p.getText();
+        return JsonTrees.wellFormed(p.getText());
       }
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
         return new Number(p.getText());
@@ -257,7 +257,10 @@ final class FileHasher {
     }
   }
 
-  private static void writeString(String s, StringBuilder out) {
+  private static void writeString(String raw, StringBuilder out) {
+    // Strings are hashed as the loader keeps them (lone surrogates as U+FFFD), so what is
+    // verified is what is loaded.
+    String s = JsonTrees.wellFormed(raw);
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -273,12 +276,6 @@ final class FileHasher {
         default -> {
           if (c < 0x20) {
             out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-          } else if (Character.isSurrogate(c)
-              && !(Character.isHighSurrogate(c) && i + 1 < s.length()
-                  && Character.isLowSurrogate(s.charAt(i + 1)))
-              && !(Character.isLowSurrogate(c) && i > 0
-                  && Character.isHighSurrogate(s.charAt(i - 1)))) {
-            out.append('\uFFFD'); // Go replaces invalid UTF-8 the same way
           } else {
             out.append(c);
           }

@@ -92,6 +92,41 @@ class SignedBundleTest {
     assertTrue(b.signatureVerified());
   }
 
+  /**
+   * A lone surrogate is U+FFFD both when hashed and when loaded (as Go's decoder, and so OPA,
+   * decodes it): a bundle signed over "\ufffd" whose data now says "\ud800" verifies, and the
+   * policy sees the U+FFFD that was signed, not the string that was shipped.
+   */
+  @Test
+  void aTamperedLoneSurrogateLoadsAsTheSignedReplacementCharacter() throws Exception {
+    Map<String, String> signedFiles = new LinkedHashMap<>(FILES);
+    signedFiles.put("/bank/a/data.json", "{\"limit\":5,\"users\":[\"\uFFFD\"]}");
+    Map<String, String> shipped = new LinkedHashMap<>(FILES);
+    shipped.put("/bank/a/data.json", "{\"limit\":5,\"users\":[\"\\ud800\"]}");
+    Bundle b = loader("ES256").loadArchive(signed("ES256", "k1", signedFiles, shipped), "t");
+    assertTrue(b.signatureVerified());
+    String loaded = b.dataAt(List.of("bank", "a", "users")).orElseThrow().get(0).textValue();
+    assertEquals("\uFFFD", loaded);
+
+    // In an object key the JSON parser refuses a lone surrogate outright, naming the place.
+    Map<String, String> inKey = new LinkedHashMap<>(FILES);
+    inKey.put("/bank/a/data.json", "{\"\\ud800\":1}");
+    BundleException refused = assertThrows(BundleException.class,
+        () -> loader("ES256").loadArchive(signed("ES256", "k1", inKey, inKey), "t"));
+    assertTrue(refused.getMessage().contains("surrogate"), refused.getMessage());
+
+    // A surrogate pair is a character, kept as it is; a different string still fails to verify.
+    Map<String, String> pair = new LinkedHashMap<>(FILES);
+    pair.put("/bank/a/data.json", "{\"limit\":5,\"users\":[\"\\ud83d\\ude00\"]}");
+    Map<String, String> pairSigned = new LinkedHashMap<>(FILES);
+    pairSigned.put("/bank/a/data.json", "{\"limit\":5,\"users\":[\"\uD83D\uDE00\"]}");
+    Bundle p = loader("ES256").loadArchive(signed("ES256", "k1", pairSigned, pair), "t");
+    assertEquals("\uD83D\uDE00", p.dataAt(List.of("bank", "a", "users")).orElseThrow().get(0).textValue());
+    BundleException e = assertThrows(BundleException.class,
+        () -> loader("ES256").loadArchive(signed("ES256", "k1", FILES, shipped), "t"));
+    assertEquals(Optional.of("/bank/a/data.json"), e.entry(), e.getMessage());
+  }
+
   @Test
   void excludedFilesNeedNoSignature() throws Exception {
     Map<String, String> shipped = new LinkedHashMap<>(FILES);
