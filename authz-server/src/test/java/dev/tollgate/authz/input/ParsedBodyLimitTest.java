@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.rego.value.BooleanValue;
+import dev.tollgate.rego.value.Json;
+import dev.tollgate.rego.value.NullValue;
+import dev.tollgate.rego.value.ObjectValue;
 import dev.tollgate.authz.config.ServerConfig;
 import dev.tollgate.authz.identity.CallerIdentity;
 import dev.tollgate.authz.identity.IdentitySource;
@@ -36,13 +38,13 @@ class ParsedBodyLimitTest {
 
         String atLimit = "{\"a\":123456}";   // 12 bytes
         assertEquals(12, atLimit.length());
-        ObjectNode parsed = InputDocuments.build(post(atLimit), Optional.of(CALLER), "bank-a", options);
-        assertEquals(new ObjectMapper().readTree(atLimit), parsed.get("parsed_body"));
-        assertFalse(parsed.get("truncated_body").booleanValue());
+        ObjectValue parsed = InputDocuments.build(post(atLimit), Optional.of(CALLER), "bank-a", options).value();
+        assertEquals(Json.parse(atLimit), parsed.get("parsed_body"));
+        assertEquals(BooleanValue.FALSE, parsed.get("truncated_body"));
 
         String overLimit = "{\"a\":1234567}";  // 13 bytes
-        ObjectNode truncated = InputDocuments.build(post(overLimit), Optional.of(CALLER), "bank-a", options);
-        assertTrue(truncated.get("parsed_body").isNull(), truncated.toString());
-        assertTrue(truncated.get("truncated_body").booleanValue());
+        ObjectValue truncated = InputDocuments.build(post(overLimit), Optional.of(CALLER), "bank-a", options).value();
+        assertEquals(NullValue.INSTANCE, truncated.get("parsed_body"), truncated.toJson());
+        assertEquals(BooleanValue.TRUE, truncated.get("truncated_body"));
     }
 }

@@ -224,6 +224,10 @@ class NettyServerTest {
         Path config = root.resolve("grace.yaml");
         Files.writeString(config, "grpc: {shutdown_grace_seconds: 1}\n");
         ServerConfig base = loopback(Fixtures.policies(root.resolve("policies")));
+        // A check that never ends must be one that may block: such tenants (here: http.send enabled) are
+        // decided off the transport thread, which stays free to cancel the call when the grace ends.
+        Files.writeString(base.policiesDir().resolve("bank-a/tenant.yaml"),
+                "http_send: {allowed_hosts: [bank-a.example]}\n");
         ServerConfig cfg = ServerConfig.load(Optional.of(config)).withPoliciesDir(base.policiesDir())
                 .withGrpc(base.grpc()).withAdmin(base.admin()).withIdentity(base.identity()).withTenancy(base.tenancy());
         assertEquals(java.time.Duration.ofSeconds(1), cfg.shutdownGrace());

@@ -42,7 +42,14 @@ class SharedRedisCountersTest {
     @Test
     void twoServersShareOneBudget() throws Exception {
         Path policies = RateLimitHarness.policies(root.resolve("policies"));
-        ServerConfig config = InProcessServerTest.config(root).withRedis(Optional.of(redis.settings("shared:")));
+        // A generous timeout: the first calls connect and load the script, which on a loaded machine can
+        // take longer than a production timeout; this test is about sharing budgets, not timeouts.
+        var settings = redis.settings("shared:");
+        settings = new dev.tollgate.authz.ratelimit.RedisSettings(settings.host(), settings.port(),
+                java.time.Duration.ofSeconds(5), settings.keyPrefix(), settings.breakerWindow(),
+                settings.breakerMinimumCalls(), settings.breakerFailureRate(), settings.breakerOpenFor(),
+                settings.reconnectDelay());
+        ServerConfig config = InProcessServerTest.config(root).withRedis(Optional.of(settings));
         try (RateLimitHarness a = new RateLimitHarness(policies, config);
              RateLimitHarness b = new RateLimitHarness(policies, config)) {
             assertTrue(a.tollgate.registry().get("bank-c").orElseThrow().loaded());

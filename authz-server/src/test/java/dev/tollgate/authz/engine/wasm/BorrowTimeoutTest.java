@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.styra.opa.wasm.OpaPolicy;
 import dev.tollgate.authz.config.ServerConfig;
 import dev.tollgate.authz.engine.EvalResult;
@@ -42,7 +41,7 @@ class BorrowTimeoutTest {
             throw new AssertionError("a pool of one never creates a second instance");
         }, instance);
         WasmPolicy policy = new WasmPolicy(pool);
-        var input = new ObjectMapper().readTree("{\"user\":\"alice\"}");
+        var input = dev.tollgate.rego.value.Json.parse("{\"user\":\"alice\"}");
 
         OpaPolicy held = pool.borrow();
         assertNotNull(held);
