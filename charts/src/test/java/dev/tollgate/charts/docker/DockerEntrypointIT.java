@@ -91,7 +91,8 @@ class DockerEntrypointIT {
         Path config = tmp.resolve("config.yaml");
         Files.writeString(config, Files.readString(REPO.resolve("docker/config.yaml"))
                 .replace("/etc/tollgate/policies", policies.toString())
-                + "grpc: {address: 127.0.0.1, port: 0}\nadmin: {address: 127.0.0.1, port: 0}\n");
+                + "grpc: {address: 127.0.0.1, port: 0}\nhttp: {address: 127.0.0.1, port: 0}\n"
+                + "admin: {address: 127.0.0.1, port: 0}\n");
 
         Map<String, String> imagePaths = new LinkedHashMap<>();
         imagePaths.put("/opt/java", jre.toString());
@@ -129,7 +130,7 @@ class DockerEntrypointIT {
                     throw new AssertionError("no listening line; command " + command + "\n" + log, e);
                 }
             }
-            Matcher ports = Pattern.compile("grpc=127\\.0\\.0\\.1:(\\d+) admin=127\\.0\\.0\\.1:(\\d+)").matcher(line);
+            Matcher ports = Pattern.compile("grpc=127\\.0\\.0\\.1:(\\d+) http=127\\.0\\.0\\.1:\\d+ admin=127\\.0\\.0\\.1:(\\d+)").matcher(line);
             assertTrue(ports.find(), line);
             int grpcPort = Integer.parseInt(ports.group(1));
             int adminPort = Integer.parseInt(ports.group(2));
