@@ -22,7 +22,11 @@ final class CallMix {
     static final double UNKNOWN_TENANT = 0.02;
     static final int TAIL_WORKLOADS_PER_BANK = 60;
 
-    private record Route(String destination, String method, String pathTemplate) {
+    /** A route a caller calls; {@code forbidden}: the shipped policies deny it (403). */
+    private record Route(String destination, String method, String pathTemplate, boolean forbidden) {
+        Route(String destination, String method, String pathTemplate) {
+            this(destination, method, pathTemplate, false);
+        }
     }
 
     private record Caller(String id, List<Route> routes) {
@@ -64,7 +68,7 @@ final class CallMix {
         out.add(new Caller(spiffe("bank-b", "statement-ms"), List.of(
                 new Route(spiffe("bank-b", "transaction-ms"), "GET", "/transactions/{n}"),
                 // not allowed: statements may read transactions, never move money
-                new Route(spiffe("bank-b", "transaction-ms"), "POST", "/transfer"))));
+                new Route(spiffe("bank-b", "transaction-ms"), "POST", "/transfer", true))));
         // The long tail: batch jobs and tools that no route names (denied).
         for (int i = 0; i < TAIL_WORKLOADS_PER_BANK; i++) {
             for (String bank : List.of("bank-a", "bank-b")) {
@@ -134,7 +138,8 @@ final class CallMix {
         Caller caller = drawCaller(random);
         Route route = caller.routes().get(random.nextInt(caller.routes().size()));
         String path = route.pathTemplate().replace("{n}", Integer.toString(1 + random.nextInt(10_000)));
-        String kind = caller.id().contains("/sa/job-") ? "tail_workload" : "service";
+        String kind = caller.id().contains("/sa/job-") ? "tail_workload"
+                : route.forbidden() ? "forbidden_route" : "service";
         return new Call(kind, caller.id(), route.destination(), route.method(), path, headers);
     }
 }

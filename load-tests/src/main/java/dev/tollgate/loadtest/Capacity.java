@@ -34,7 +34,7 @@ public final class Capacity {
             Path results = repo.resolve("load-tests/target/gatling");
             return quick
                     ? new Settings(repo, tollgateCommand, policies, cpus, p99Ms, 15, 15_000, 4, 2_000, 1.5, 400_000, 8, 4,
-                            1_000, 4, results, true, true)
+                            1_000, 6, results, true, true)
                     : new Settings(repo, tollgateCommand, policies, cpus, p99Ms, 30, 15_000, 10, 2_000, 1.25, 400_000, 20,
                             4, 1_000, 10, results, true, true);
         }
@@ -296,7 +296,9 @@ public final class Capacity {
         List<String> command = null;
         Path policies = null;
         String cpus = "";
-        double p99 = 1.0;
+        // The stepping objective: p99 ≤ 5 ms end to end. On a 2-core machine with server and load each
+        // on one core, the no-op baseline itself shows ~1 ms p99 at low rates (GC, scheduling).
+        double p99 = 5.0;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];

@@ -12,14 +12,12 @@ import java.util.regex.Pattern;
 
 /**
  * One Gatling run of {@code HttpMixSimulation} in a JVM of its own (on this process's classpath,
- * which must hold the load-tests test classes and Gatling), read back from Gatling's console
- * summary. Gatling measures in whole milliseconds.
+ * which must hold the load-tests test classes and Gatling), read back from the assertion lines
+ * Gatling prints for the measured group (the warm-up before it is left out). Gatling measures in
+ * whole milliseconds.
  */
 final class GatlingRun {
     static final String SIMULATION = "dev.tollgate.loadtest.HttpMixSimulation";
-    private static final Pattern COUNT = Pattern.compile(
-            "> request count\\s+\\|\\s*([0-9,]+) \\|\\s*([0-9,-]+) \\|\\s*([0-9,-]+)");
-    private static final Pattern THROUGHPUT = Pattern.compile("> mean throughput \\(rps\\)\\s+\\|\\s*([0-9.,]+) \\|");
     private static final Pattern REPORT = Pattern.compile("please open the following file: file://(\\S+)");
 
     /** What a run measured: counts, whole-millisecond percentiles, and the HTML report when one was made. */
@@ -55,37 +53,35 @@ final class GatlingRun {
         }
         String output = new String(bytes, StandardCharsets.UTF_8);
         Result r = parse(rate, output);
+        // Gatling's "requests per second" spans the whole simulation, warm-up included.
+        r = new Result(r.targetRate(), r.requests(), r.ok(), r.ko(), r.requests() / (double) seconds, r.p50Ms(),
+                r.p99Ms(), r.p999Ms(), r.report(), r.output());
         if (!reports && r.report() != null) {
             PolicyCopies.delete(Path.of(r.report()).getParent());
         }
         return r;
     }
 
+    /**
+     * Reads the measured group's figures from Gatling's assertion lines, which print each actual
+     * value ({@code measured: 99th percentile of response time is ... : true (actual : 3.0)}).
+     */
     static Result parse(double rate, String output) throws IOException {
-        int global = output.lastIndexOf("---- Global Information");
-        if (global < 0) {
-            throw new IOException("gatling printed no summary; its output:\n" + output);
+        double count = actual(output, "count of all events");
+        double failed = actual(output, "count of failed events");
+        if (Double.isNaN(count)) {
+            throw new IOException("gatling printed no figures for the measured run; its output:\n" + output);
         }
-        String summary = output.substring(global);
-        Matcher count = COUNT.matcher(summary);
-        if (!count.find()) {
-            throw new IOException("no request count in gatling's summary:\n" + summary);
-        }
-        Matcher tp = THROUGHPUT.matcher(summary);
         Matcher report = REPORT.matcher(output);
-        return new Result(rate, number(count.group(1)), number(count.group(2)), number(count.group(3)),
-                tp.find() ? Double.parseDouble(tp.group(1).replace(",", "")) : 0,
-                percentile(summary, "50th"), percentile(summary, "99th"), percentile(summary, "99.9th"),
-                report.find() ? report.group(1) : null, output);
+        long ko = Double.isNaN(failed) ? 0 : (long) failed;
+        return new Result(rate, (long) count, (long) count - ko, ko, count,
+                actual(output, "50th percentile of response time"), actual(output, "99th percentile of response time"),
+                actual(output, "99.9th percentile of response time"), report.find() ? report.group(1) : null, output);
     }
 
-    private static long number(String s) {
-        return s.equals("-") ? 0 : Long.parseLong(s.replace(",", ""));
-    }
-
-    private static double percentile(String summary, String which) {
-        Matcher m = Pattern.compile("> response time " + Pattern.quote(which)
-                + " percentile \\(ms\\)\\s+\\|\\s*([0-9,.]+) \\|").matcher(summary);
+    private static double actual(String output, String what) {
+        Matcher m = Pattern.compile("^measured: " + Pattern.quote(what) + " .*\\(actual : ([0-9.,E-]+)\\)",
+                Pattern.MULTILINE).matcher(output);
         return m.find() ? Double.parseDouble(m.group(1).replace(",", "")) : Double.NaN;
     }
 
