@@ -34,9 +34,9 @@ public final class Capacity {
             Path results = repo.resolve("load-tests/target/gatling");
             return quick
                     ? new Settings(repo, tollgateCommand, policies, cpus, p99Ms, 15, 15_000, 4, 2_000, 1.5, 400_000, 8, 4,
-                            1_000, 6, results, true, true)
+                            1_000, 6, results, false, true)
                     : new Settings(repo, tollgateCommand, policies, cpus, p99Ms, 30, 15_000, 10, 2_000, 1.25, 400_000, 20,
-                            4, 1_000, 10, results, true, true);
+                            4, 1_000, 10, results, false, true);
         }
     }
 

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Steps the arrival rate up geometrically until the latency objective breaks or errors appear, and
- * keeps the highest rate that held. A step the driver itself could not keep ends the profile too,
- * and is reported as such (the figure is then a lower bound).
+ * keeps the highest rate that held. Latency is measured from each call's intended start, so a driver
+ * that falls behind only makes the figures worse; with {@code stopOnDriverLag} such a step ends the
+ * profile instead and the figure is reported as a lower bound.
  */
 final class CapacityProfile {
     interface Step {
