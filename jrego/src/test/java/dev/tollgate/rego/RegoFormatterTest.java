@@ -13,6 +13,7 @@ import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
 import java.io.IOException;
 import java.nio.file.Files;
+import dev.tollgate.rego.testing.ConformanceCases;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,8 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * changes nothing.
  */
 class RegoFormatterTest {
-  private static final Path CONFORMANCE = Path.of(System.getProperty("jrego.conformance.dir",
-      "../../shared/opa-conformance"));
 
   static Stream<Arguments> table() {
     return Stream.of(
@@ -75,12 +74,12 @@ class RegoFormatterTest {
   }
 
   static Stream<Sample> conformanceModules() throws IOException {
-    assumeTrue(Files.isDirectory(CONFORMANCE), "conformance cases not found at " + CONFORMANCE);
     List<Sample> out = new ArrayList<>();
     for (String set : List.of("v1", "v0")) {
+      Path root = ConformanceCases.require(set);
       ObjectMapper mapper = new ObjectMapper(set.equals("v1") ? new YAMLFactory() : null);
       List<Path> files;
-      try (Stream<Path> s = Files.walk(CONFORMANCE.resolve(set))) {
+      try (Stream<Path> s = Files.walk(root)) {
         files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".json")).sorted().toList();
       }
       for (Path f : files) {
