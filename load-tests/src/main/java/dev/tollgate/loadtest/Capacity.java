@@ -27,16 +27,16 @@ public final class Capacity {
     record Settings(Path repo, List<String> tollgateCommand, Path policies, String serverCpus, double p99Millis,
                     double warmupSeconds, double warmupRate, double stepSeconds, double startRate, double factor,
                     double maxRate, double halfLoadSeconds, int connections, double httpStartRate, int httpStepSeconds,
-                    Path results, boolean stopOnDriverLag, boolean sharedLimits) {
+                    Path results, boolean sharedLimits) {
 
         static Settings of(Path repo, List<String> tollgateCommand, Path policies, String cpus, double p99Ms,
                            boolean quick) {
             Path results = repo.resolve("load-tests/target/gatling");
             return quick
                     ? new Settings(repo, tollgateCommand, policies, cpus, p99Ms, 15, 15_000, 4, 2_000, 1.5, 400_000, 8, 4,
-                            1_000, 6, results, false, true)
+                            1_000, 6, results, true)
                     : new Settings(repo, tollgateCommand, policies, cpus, p99Ms, 30, 15_000, 10, 2_000, 1.25, 400_000, 20,
-                            4, 1_000, 10, results, false, true);
+                            4, 1_000, 10, results, true);
         }
     }
 
@@ -68,7 +68,7 @@ public final class Capacity {
     }
 
     /** One row of the summary: the highest rate that held and the figures at that rate. */
-    record Row(String target, String protocol, double heldRate, boolean lowerBound, double p50Micros, double p99Micros,
+    record Row(String target, String protocol, double heldRate, double p50Micros, double p99Micros,
                double p999Micros, long errors, double cpuMsPer1000, long peakRssBytes) {
     }
 
@@ -104,8 +104,7 @@ public final class Capacity {
             out.printf(Locale.ROOT, "tollgate pid %d, no-op gRPC pid %d, no-op HTTP pid %d; servers on CPUs '%s'; "
                             + "p99 objective %.1f ms%n", tollgate.pid(), noopGrpc.pid(), noopHttp.pid(), s.serverCpus(),
                     s.p99Millis());
-            CapacityProfile profile = new CapacityProfile(s.startRate(), s.factor(), s.maxRate(), s.p99Millis() * 1000,
-                    s.stopOnDriverLag());
+            CapacityProfile profile = new CapacityProfile(s.startRate(), s.factor(), s.maxRate(), s.p99Millis() * 1000);
             try (OpenModelGrpcDriver tg = new OpenModelGrpcDriver("127.0.0.1", tollgate.port("grpc"), s.connections());
                  OpenModelGrpcDriver nd = new OpenModelGrpcDriver("127.0.0.1", noopGrpc.port("grpc"), s.connections())) {
                 out.printf(Locale.ROOT, "warming up: %.0f s at %.0f checks/s each%n", s.warmupSeconds(), s.warmupRate());
@@ -173,7 +172,7 @@ public final class Capacity {
                         tollgate.pid(), redis.pid());
                 driver.run(mix, s.warmupRate(), s.warmupSeconds() / 2);
                 CapacityProfile profile = new CapacityProfile(s.startRate(), s.factor(), s.maxRate(),
-                        s.p99Millis() * 1000, s.stopOnDriverLag());
+                        s.p99Millis() * 1000);
                 return grpcProfile("tg+redis", tollgate, driver, mix, profile);
             }
         } finally {
@@ -202,7 +201,7 @@ public final class Capacity {
         ProcessStats after = ProcessStats.of(server.pid());
         long checks = o.steps().stream().mapToLong(LoadResult::completed).sum();
         LoadResult h = o.held();
-        return new Row(name, "grpc", o.heldRate(), o.driverLimited(), h == null ? Double.NaN : h.percentileMicros(50),
+        return new Row(name, "grpc", o.heldRate(), h == null ? Double.NaN : h.percentileMicros(50),
                 h == null ? Double.NaN : h.percentileMicros(99), h == null ? Double.NaN : h.percentileMicros(99.9),
                 h == null ? 0 : h.errors(), after.cpuMillisPer1000(before, checks), after.peakRssBytes());
     }
@@ -222,7 +221,7 @@ public final class Capacity {
             held = r;
         }
         ProcessStats after = ProcessStats.of(server.pid());
-        return new Row(name, "http", held == null ? 0 : held.targetRate(), false,
+        return new Row(name, "http", held == null ? 0 : held.targetRate(),
                 held == null ? Double.NaN : held.p50Ms() * 1000, held == null ? Double.NaN : held.p99Ms() * 1000,
                 held == null ? Double.NaN : held.p999Ms() * 1000, held == null ? 0 : held.ko(),
                 after.cpuMillisPer1000(before, checks), after.peakRssBytes());
@@ -259,7 +258,7 @@ public final class Capacity {
                     : String.format(Locale.ROOT, "%.2f", row.heldRate() / base.heldRate());
             out.printf(Locale.ROOT, "| %-8s | %-5s | %15s | %8.0f | %8.0f | %9.0f | %6d | %11.1f | %4d MiB | %5s |%n",
                     row.target(), row.protocol(),
-                    String.format(Locale.ROOT, "%.0f%s", row.heldRate(), row.lowerBound() ? " (≥)" : ""),
+                    String.format(Locale.ROOT, "%.0f", row.heldRate()),
                     row.p50Micros(), row.p99Micros(), row.p999Micros(), row.errors(), row.cpuMsPer1000(),
                     row.peakRssBytes() >> 20, ratio);
         }

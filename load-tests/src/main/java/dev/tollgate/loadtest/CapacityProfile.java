@@ -6,15 +6,14 @@ import java.util.List;
 /**
  * Steps the arrival rate up geometrically until the latency objective breaks or errors appear, and
  * keeps the highest rate that held. Latency is measured from each call's intended start, so a driver
- * that falls behind only makes the figures worse; with {@code stopOnDriverLag} such a step ends the
- * profile instead and the figure is reported as a lower bound.
+ * that falls behind only makes the figures worse (such steps are marked in the report).
  */
 final class CapacityProfile {
     interface Step {
         LoadResult run(double rate) throws Exception;
     }
 
-    record Outcome(LoadResult held, List<LoadResult> steps, boolean driverLimited) {
+    record Outcome(LoadResult held, List<LoadResult> steps) {
         double heldRate() {
             return held == null ? 0 : held.targetRate();
         }
@@ -24,9 +23,8 @@ final class CapacityProfile {
     private final double factor;
     private final double maxRate;
     private final double p99Micros;
-    private final boolean stopOnDriverLag;
 
-    CapacityProfile(double startRate, double factor, double maxRate, double p99Micros, boolean stopOnDriverLag) {
+    CapacityProfile(double startRate, double factor, double maxRate, double p99Micros) {
         if (startRate <= 0 || factor <= 1 || maxRate < startRate) {
             throw new IllegalArgumentException("profile needs 0 < start <= max and factor > 1");
         }
@@ -34,7 +32,6 @@ final class CapacityProfile {
         this.factor = factor;
         this.maxRate = maxRate;
         this.p99Micros = p99Micros;
-        this.stopOnDriverLag = stopOnDriverLag;
     }
 
     Outcome run(Step step) throws Exception {
@@ -43,14 +40,11 @@ final class CapacityProfile {
         for (double rate = startRate; rate <= maxRate; rate *= factor) {
             LoadResult r = step.run(Math.round(rate));
             steps.add(r);
-            if (stopOnDriverLag && r.driverLimited()) {
-                return new Outcome(held, steps, true);
-            }
             if (!r.held(p99Micros)) {
                 break;
             }
             held = r;
         }
-        return new Outcome(held, steps, false);
+        return new Outcome(held, steps);
     }
 }

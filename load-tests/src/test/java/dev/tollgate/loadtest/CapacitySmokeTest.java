@@ -25,7 +25,7 @@ class CapacitySmokeTest {
         Path repo = WorkloadsTest.REPO;
         Capacity.Settings settings = new Capacity.Settings(repo,
                 ServerProcess.tollgateJar(repo.resolve("authz-server/target/tollgate.jar")), repo.resolve("policies"),
-                "", 10_000, 1, 200, 1, 200, 2, 400, 1, 2, 100, 1, results, false, true);
+                "", 10_000, 1, 200, 1, 200, 2, 400, 1, 2, 100, 1, results, true);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Capacity.Report report = new Capacity(settings, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
         String text = printed.toString(StandardCharsets.UTF_8);
