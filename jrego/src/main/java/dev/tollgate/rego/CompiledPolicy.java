@@ -27,9 +27,17 @@ public final class CompiledPolicy {
   private final Map<String, Ast.Ref> pathCache = new ConcurrentHashMap<>();
   /** What built-ins remember across this policy's evaluations; dropped with the policy. */
   private final BuiltinCache builtinCache = new BuiltinCache();
+  /**
+   * Input-independent documents and function results, shared by this policy's evaluations; one
+   * per setting of strict built-in errors, under which a failing built-in is an error, not undefined.
+   */
+  private final RevisionMemo revisionMemo;
+  private final RevisionMemo strictRevisionMemo;
 
   private CompiledPolicy(Compiler compiler, Value baseData, EvalLimits limits, Value runtime, List<RuleInfo> rules,
-      RegoSyntax syntax) {
+      RegoSyntax syntax, boolean[] independent) {
+    this.revisionMemo = new RevisionMemo(independent);
+    this.strictRevisionMemo = new RevisionMemo(independent);
     this.syntax = syntax;
     this.compiler = compiler;
     this.baseData = baseData;
@@ -72,6 +80,7 @@ public final class CompiledPolicy {
       sorted.sort(Comparator.comparing(RegoError::location, CompiledPolicy::compareLocations));
       throw new RegoCompileException(sorted);
     }
+    boolean[] independent = InputIndependence.analyse(c.root, c.nodeCount());
     ConstantFolder.fold(c.root, c.allRules);
     RuleIndexer.index(c.root);
     List<RuleInfo> infos = new ArrayList<>();
@@ -89,7 +98,7 @@ public final class CompiledPolicy {
       infos.add(new RuleInfo("data." + r.pkg, name.toString(), r.loc.toString(), r.kind == Ast.RuleKind.FUNCTION));
     }
     infos.sort(Comparator.comparing(RuleInfo::location, CompiledPolicy::compareLocations));
-    return new CompiledPolicy(c, data, limits, runtime, infos, syntax);
+    return new CompiledPolicy(c, data, limits, runtime, infos, syntax, independent);
   }
 
   private static int compareLocations(String a, String b) {
@@ -124,6 +133,10 @@ public final class CompiledPolicy {
 
   Value baseData() {
     return baseData;
+  }
+
+  RevisionMemo revisionMemo(boolean strictBuiltinErrors) {
+    return strictBuiltinErrors ? strictRevisionMemo : revisionMemo;
   }
 
   BuiltinCache builtinCache() {

@@ -60,6 +60,8 @@ final class Eval implements BuiltinContext {
   }
 
   private static final Value UNDEF = StringValue.of("\u0000undefined");
+  /** This policy revision's shared documents and function results. */
+  private final RevisionMemo revision;
 
   private final CompiledPolicy policy;
   private final EvalOptions opts;
@@ -117,6 +119,7 @@ final class Eval implements BuiltinContext {
     this.input = input;
     this.baseData = policy.baseData();
     this.memo = new Memo(policy.nodeCount());
+    this.revision = policy.revisionMemo(opts.strictBuiltinErrors());
     EvalLimits l = opts.limits() != null ? opts.limits() : policy.limits();
     this.maxSteps = l.maxSteps();
     this.maxDepth = l.maxDepth();
@@ -1288,11 +1291,37 @@ final class Eval implements BuiltinContext {
 
   // ---- rules
 
+  /**
+   * Whether documents and calls may come from (and go to) the revision memo: nothing replaced
+   * by {@code with} except input, which independent nodes do not read, and no listener, which
+   * must see every rule evaluated.
+   */
+  private boolean pristine() {
+    return mocks == null && masked == null && dataOverlays == null && listener == null
+        && baseData == policy.baseData();
+  }
+
   private Value nodeDoc(Node n) {
     Value cached = memo.docs[n.id];
     if (cached != null) {
       return cached == UNDEF ? null : cached;
     }
+    boolean shared = revision.independent(n) && pristine();
+    if (shared) {
+      Value s = revision.doc(n);
+      if (s != null) {
+        memo.docs[n.id] = s;
+        return s == UNDEF ? null : s;
+      }
+    }
+    Value v = computeNodeDoc(n);
+    if (shared) {
+      revision.putDoc(n, v == null ? UNDEF : v);
+    }
+    return v;
+  }
+
+  private Value computeNodeDoc(Node n) {
     Value v;
     if (!n.complete.isEmpty() || n.defaultRule != null) {
       v = completeDoc(n);
@@ -1913,6 +1942,15 @@ final class Eval implements BuiltinContext {
   }
 
   Value callFunction(Node fn, Value[] args, Loc loc) {
+    if (revision.independent(fn) && pristine() && RevisionMemo.rememberable(args)) {
+      Value hit = revision.call(fn, args);
+      if (hit == null) {
+        Value r = callFunctionUncached(fn, args, loc);
+        revision.putCall(fn, args, r == null ? UNDEF : r);
+        return r;
+      }
+      return hit == UNDEF ? null : hit;
+    }
     CallKey key = new CallKey(fn, args);
     Memo m = memo;
     if (m.calls != null) {
@@ -2072,6 +2110,23 @@ final class Eval implements BuiltinContext {
     if (fn.constValued || fn.funcs.size() < 2) {
       Value r = callFunction(fn, args, loc);
       return r != null && k.accept(r);
+    }
+    if (revision.independent(fn) && pristine() && RevisionMemo.rememberable(args)) {
+      Value hit = revision.call(fn, args);
+      if (hit == null) {
+        // every definition, once: a conflict among them is left to the path below, which
+        // reports it only when the caller goes on, as it always has
+        try {
+          Value r = callFunctionUncached(fn, args, loc);
+          revision.putCall(fn, args, r == null ? UNDEF : r);
+          hit = r == null ? UNDEF : r;
+        } catch (RegoEvalException e) {
+          hit = null;
+        }
+      }
+      if (hit != null) {
+        return hit != UNDEF && k.accept(hit);
+      }
     }
     enter(loc);
     Value[] caller = frame;
