@@ -48,6 +48,14 @@ final class Ast {
     private final int ruleDepth;
     /** Rooted at input or data with only constant segments: always has at most one value. */
     private final boolean ground;
+    /**
+     * For a reference into data: the base document its leading constant segments reach when no
+     * rule lies on or below them, found on first evaluation (see Eval.basePrefix).
+     */
+    volatile BasePrefix basePrefix;
+
+    /** {@code length} leading segments lead to {@code value} (null: undefined); length 0: none do. */
+    record BasePrefix(int length, Value value) {}
 
     Ref(Loc loc, Term head, List<Term> path, Plan.Node ruleNode, int ruleDepth) {
       this.loc = loc;

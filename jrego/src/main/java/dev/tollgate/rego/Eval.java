@@ -858,7 +858,23 @@ final class Eval implements BuiltinContext {
           if (r.ruleNode() != null && masked == null) {
             return lookupFrom(r.ruleNode(), path, r.ruleDepth());
           }
-          return dataLookup(path, 0);
+          Ast.Ref.BasePrefix bp = basePrefix(r);
+          if (bp == null) {
+            return dataLookup(path, 0);
+          }
+          cur = bp.value();
+          for (int j = bp.length(), n = path.size(); j < n && cur != null; j++) {
+            Value key = evalDet(path.get(j));
+            if (key == null) {
+              return null;
+            }
+            Value child = lookup(cur, key);
+            if (child == null && key instanceof NumberValue num && cur instanceof ObjectValue o) {
+              child = o.get(StringValue.of(num.toString()));
+            }
+            cur = child;
+          }
+          return cur;
         }
         cur = evalDet(head);
         for (int n = path.size(); i < n && cur != null; i++) {
@@ -949,6 +965,42 @@ final class Eval implements BuiltinContext {
       cur = lookup(cur, key);
     }
     return cur;
+  }
+
+  private static final Ast.Ref.BasePrefix NO_BASE_PREFIX = new Ast.Ref.BasePrefix(0, null);
+
+  /**
+   * The base document that a data reference's leading constant segments reach, when no rule
+   * lies on or below that path and data is the policy's own (no {@code with}); else null. Found
+   * once per reference, so {@code data.access.services[s]} does not walk the rule tree and the
+   * data from the root on every evaluation.
+   */
+  private Ast.Ref.BasePrefix basePrefix(Ref r) {
+    if (masked != null || baseData != policy.baseData()) {
+      return null;
+    }
+    Ast.Ref.BasePrefix bp = r.basePrefix;
+    if (bp == null) {
+      bp = NO_BASE_PREFIX;
+      Node node = policy.root();
+      Value base = baseData;
+      List<Term> path = r.path();
+      int i = 0;
+      for (; i < path.size() && path.get(i) instanceof Scalar sc && sc.value() instanceof StringValue key; i++) {
+        if (node != null) {
+          if (node.hasRules()) {
+            break;
+          }
+          node = node.children.get(key);
+        }
+        base = base == null ? null : lookup(base, key);
+      }
+      if (node == null && i > 0) {
+        bp = new Ast.Ref.BasePrefix(i, base);
+      }
+      r.basePrefix = bp;
+    }
+    return bp.length() == 0 ? null : bp;
   }
 
   /** Single-valued walk of {@code data} along ground path terms from index {@code from}. */
@@ -1119,6 +1171,10 @@ final class Eval implements BuiltinContext {
       if (v.slot() == Compiler.DATA_SLOT) {
         if (r.ruleNode() != null && masked == null) {
           return walkData(r.ruleNode(), null, r.path(), r.ruleDepth(), k);
+        }
+        Ast.Ref.BasePrefix bp = basePrefix(r);
+        if (bp != null) {
+          return bp.value() != null && walkBase(bp.value(), r.path(), bp.length(), k);
         }
         return walkData(policy.root(), baseData, r.path(), 0, k);
       }

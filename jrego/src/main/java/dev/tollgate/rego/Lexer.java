@@ -98,7 +98,7 @@ final class Lexer {
             && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
           pos++;
         }
-        out.add(new Tok(T.IDENT, src.substring(start, pos), l, col, nl));
+        out.add(new Tok(T.IDENT, interned(src.substring(start, pos)), l, col, nl));
       } else if (c >= '0' && c <= '9') {
         while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
           pos++;
@@ -128,7 +128,7 @@ final class Lexer {
         }
         out.add(new Tok(T.NUMBER, src.substring(start, pos), l, col, nl));
       } else if (c == '"') {
-        out.add(new Tok(T.STRING, readString(l, col), l, col, nl));
+        out.add(new Tok(T.STRING, interned(readString(l, col)), l, col, nl));
       } else if (c == '`') {
         int end = src.indexOf('`', pos + 1);
         if (end < 0) {
@@ -142,7 +142,7 @@ final class Lexer {
           }
         }
         pos = end + 1;
-        out.add(new Tok(T.RAWSTRING, s, l, col, nl));
+        out.add(new Tok(T.RAWSTRING, interned(s), l, col, nl));
       } else {
         String p = null;
         for (String cand : PUNCTS) {
@@ -203,5 +203,14 @@ final class Lexer {
         default -> throw err("invalid escape sequence \\" + e + " in string", l, col);
       }
     }
+  }
+
+  /**
+   * Names and short literals as the JVM's shared instances: data keys parsed by Jackson are
+   * interned too, so a lookup of {@code data.access} or {@code input.attributes} compares
+   * references, not characters.
+   */
+  private static String interned(String s) {
+    return s.length() <= 256 ? s.intern() : s;
   }
 }
