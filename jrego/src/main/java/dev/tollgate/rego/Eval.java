@@ -35,6 +35,7 @@ import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -936,7 +937,7 @@ final class Eval implements BuiltinContext {
           }
           m.put(key, v);
         }
-        return ObjectValue.of(m);
+        return ObjectValue.wrap(m);
       }
       default -> throw new IllegalStateException("not deterministic: " + t);
     }
@@ -1107,7 +1108,7 @@ final class Eval implements BuiltinContext {
           for (int i = 0; i < vs.length; i += 2) {
             m.put(vs[i], vs[i + 1]);
           }
-          return k.accept(ObjectValue.of(m));
+          return k.accept(ObjectValue.wrap(m));
         });
       }
       case Call c -> {
@@ -1141,12 +1142,12 @@ final class Eval implements BuiltinContext {
         return k.accept(ArrayValue.of(acc));
       }
       case SET -> {
-        List<Value> acc = new ArrayList<>();
+        HashSet<Value> acc = new HashSet<>();
         evalBody(body, 0, () -> evalTerm(cp.value(), v -> {
           acc.add(v);
           return false;
         }));
-        return k.accept(SetValue.of(acc));
+        return k.accept(SetValue.wrap(acc));
       }
       case OBJECT -> {
         LinkedHashMap<Value, Value> acc = new LinkedHashMap<>();
@@ -1157,7 +1158,7 @@ final class Eval implements BuiltinContext {
           }
           return false;
         })));
-        return k.accept(ObjectValue.of(acc));
+        return k.accept(ObjectValue.wrap(acc));
       }
     }
     return false;
@@ -1565,7 +1566,7 @@ final class Eval implements BuiltinContext {
   }
 
   private Value setDoc(Node n) {
-    LinkedHashSet<Value> acc = new LinkedHashSet<>();
+    HashSet<Value> acc = new HashSet<>();
     Value[] saved = frame;
     CRule savedCur = current;
     enter(n.sets.get(0).loc);
@@ -1587,7 +1588,7 @@ final class Eval implements BuiltinContext {
       current = savedCur;
       depth--;
     }
-    return SetValue.of(acc);
+    return SetValue.wrap(acc);
   }
 
   private static boolean isPattern(Term t) {
@@ -1826,7 +1827,7 @@ final class Eval implements BuiltinContext {
     if (c.args().size() < n) {
       n = c.args().size();
     }
-    List<Term> args = c.args().subList(0, n);
+    List<Term> args = n == c.args().size() ? c.args() : c.args().subList(0, n);
     Value[] buf = new Value[n];
     if (detAll(args)) {
       // one value per operand: no continuation per operand

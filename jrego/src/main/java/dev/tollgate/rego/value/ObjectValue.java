@@ -28,6 +28,14 @@ public final class ObjectValue implements Value {
   }
 
   /**
+   * Takes ownership of {@code entries} (keys and values non-null): the caller must not modify the
+   * map afterwards. Spares the copy {@link #of} makes.
+   */
+  public static ObjectValue wrap(LinkedHashMap<Value, Value> entries) {
+    return entries.isEmpty() ? EMPTY : new ObjectValue(Collections.unmodifiableMap(entries));
+  }
+
+  /**
    * The entries of an object computed on demand, for objects that present another structure (a
    * protobuf message, say) without copying it: lookups ask {@link #get} for one key, and only what
    * needs every entry (iteration, ordering, hashing, JSON writing) collects them all, once. The
