@@ -141,6 +141,32 @@ final class StringBuiltins {
 
   /** Go's strings.ToLower/ToUpper: a simple per-code-point mapping. */
   static String mapCase(String s, boolean upper) {
+    // ASCII (header values, bearer tokens): one pass over chars, no code-point building
+    int n = s.length();
+    int first = -1;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        return mapCodePoints(s, upper);
+      }
+      if (first < 0 && (upper ? c >= 'a' && c <= 'z' : c >= 'A' && c <= 'Z')) {
+        first = i;
+      }
+    }
+    if (first < 0) {
+      return s;
+    }
+    char[] out = s.toCharArray();
+    for (int i = first; i < n; i++) {
+      char c = out[i];
+      if (upper ? c >= 'a' && c <= 'z' : c >= 'A' && c <= 'Z') {
+        out[i] = (char) (c ^ 0x20);
+      }
+    }
+    return new String(out);
+  }
+
+  static String mapCodePoints(String s, boolean upper) {
     StringBuilder sb = null;
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);

@@ -122,4 +122,22 @@ class StringBuiltinsTest {
     assertEquals(dev.tollgate.rego.value.BooleanValue.TRUE,
         StringsTestSupport.call("strings.any_prefix_match", StringValue.of("abc"), set));
   }
+
+  /** The ASCII fast path of upper and lower agrees with the per-code-point mapping. */
+  @Test
+  void caseMappingFastPathAgrees() {
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "abcxyzABCXYZ019 -_.~@[]`{}\u00e9\u0130\u00df\uD83D\uDE00";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      int len = random.nextInt(12);
+      boolean ascii = random.nextBoolean();
+      for (int j = 0; j < len; j++) {
+        sb.append(alphabet.charAt(random.nextInt(ascii ? 27 : alphabet.length())));
+      }
+      String s = sb.toString();
+      assertEquals(StringBuiltins.mapCodePoints(s, true), StringBuiltins.mapCase(s, true), s);
+      assertEquals(StringBuiltins.mapCodePoints(s, false), StringBuiltins.mapCase(s, false), s);
+    }
+  }
 }
