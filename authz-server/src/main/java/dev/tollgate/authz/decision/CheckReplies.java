@@ -138,10 +138,10 @@ public final class CheckReplies {
             out.writeUInt32NoTag(metadataSize);
             out.writeTag(STRUCT_FIELDS, LEN);
             out.writeUInt32NoTag(idEntrySize);
-            out.writeString(ENTRY_KEY, CheckResponses.DECISION_ID);
+            writeString(out, ENTRY_KEY, CheckResponses.DECISION_ID);
             out.writeTag(ENTRY_VALUE, LEN);
             out.writeUInt32NoTag(valueSize);
-            out.writeString(VALUE_STRING, r.decisionId());
+            writeString(out, VALUE_STRING, r.decisionId());
             out.checkNoSpaceLeft();
         } catch (IOException e) {
             throw new UncheckedIOException("response encoding is out of step with its size", e);
@@ -190,7 +190,7 @@ public final class CheckReplies {
         out.writeUInt32NoTag(okSize(d));
         writeHeaders(out, OK_HEADERS, d.headers());
         for (String h : d.requestHeadersToRemove()) {
-            out.writeString(OK_HEADERS_TO_REMOVE, h);
+            writeString(out, OK_HEADERS_TO_REMOVE, h);
         }
         writeHeaders(out, OK_RESPONSE_HEADERS_TO_ADD, d.responseHeadersToAdd());
         for (Header q : d.queryParametersToSet()) {
@@ -199,7 +199,7 @@ public final class CheckReplies {
             writePair(out, QUERY_KEY, q.name(), QUERY_VALUE, q.value());
         }
         for (String q : d.queryParametersToRemove()) {
-            out.writeString(OK_QUERY_PARAMETERS_TO_REMOVE, q);
+            writeString(out, OK_QUERY_PARAMETERS_TO_REMOVE, q);
         }
     }
 
@@ -254,7 +254,7 @@ public final class CheckReplies {
         }
         writeHeader(out, DENIED_HEADERS, names.decisionId(), decisionId);
         if (body != null && !body.isEmpty()) {
-            out.writeString(DENIED_BODY, body);
+            writeString(out, DENIED_BODY, body);
         }
     }
 
@@ -295,10 +295,29 @@ public final class CheckReplies {
     private static void writePair(CodedOutputStream out, int keyField, String key, int valueField, String value)
             throws IOException {
         if (!key.isEmpty()) {
-            out.writeString(keyField, key);
+            writeString(out, keyField, key);
         }
         if (!value.isEmpty()) {
-            out.writeString(valueField, value);
+            writeString(out, valueField, value);
+        }
+    }
+
+    /**
+     * As {@link CodedOutputStream#writeString}, copying ASCII (decision ids, most header names and
+     * values) char by char: protobuf's encoder makes a byte array of every string it writes.
+     */
+    private static void writeString(CodedOutputStream out, int field, String s) throws IOException {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                out.writeString(field, s);
+                return;
+            }
+        }
+        out.writeTag(field, LEN);
+        out.writeUInt32NoTag(n);
+        for (int i = 0; i < n; i++) {
+            out.write((byte) s.charAt(i));
         }
     }
 
