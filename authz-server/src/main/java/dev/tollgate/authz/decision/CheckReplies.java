@@ -2,13 +2,9 @@ package dev.tollgate.authz.decision;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Struct;
-import com.google.protobuf.WireFormat;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,21 +21,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link IdentityMetadata}) — plus the {@code decision_id} entry, which is each check's own. A
  * plain allow's status and {@code ok_response} are constant bytes; anything else (allow with
  * mutations, deny) is encoded field by field as {@code CheckResponses} would set it, in field
- * order, without message objects. Strings are encoded by protobuf's own {@link CodedOutputStream},
- * so they come out byte for byte as a built message's would.
+ * order, without message objects ({@link ProtoWriter}), so it comes out byte for byte as a built
+ * message's would.
  *
  * <p>Thread-safe; the caches are bounded.
  */
 public final class CheckReplies {
     static final int CACHE_LIMIT = 1024;
-    private static final int LEN = WireFormat.WIRETYPE_LENGTH_DELIMITED;
     // Field numbers: CheckResponse, Status (google.rpc), DeniedHttpResponse, OkHttpResponse,
     // HeaderValueOption, HeaderValue, QueryParameter, HttpStatus, Struct, its map entries, Value.
     private static final int RESPONSE_STATUS = CheckResponse.STATUS_FIELD_NUMBER;
     private static final int RESPONSE_DENIED = CheckResponse.DENIED_RESPONSE_FIELD_NUMBER;
     private static final int RESPONSE_OK = CheckResponse.OK_RESPONSE_FIELD_NUMBER;
     private static final int RESPONSE_METADATA = CheckResponse.DYNAMIC_METADATA_FIELD_NUMBER;
-    private static final int STATUS_CODE = com.google.rpc.Status.CODE_FIELD_NUMBER;
     private static final int DENIED_STATUS = io.envoyproxy.envoy.service.auth.v3.DeniedHttpResponse.STATUS_FIELD_NUMBER;
     private static final int DENIED_HEADERS = io.envoyproxy.envoy.service.auth.v3.DeniedHttpResponse.HEADERS_FIELD_NUMBER;
     private static final int DENIED_BODY = io.envoyproxy.envoy.service.auth.v3.DeniedHttpResponse.BODY_FIELD_NUMBER;
@@ -59,15 +53,29 @@ public final class CheckReplies {
     private static final int ENTRY_VALUE = 2;
     private static final int VALUE_STRING = com.google.protobuf.Value.STRING_VALUE_FIELD_NUMBER;
 
-    private static final int PERMISSION_DENIED = io.grpc.Status.Code.PERMISSION_DENIED.value();
-    private static final int UNAUTHENTICATED = io.grpc.Status.Code.UNAUTHENTICATED.value();
-
     /** Status OK and an empty {@code ok_response}. */
     private static final byte[] PLAIN_ALLOW = CheckResponse.newBuilder().setStatus(CheckResponses.OK)
             .setOkResponse(OkHttpResponse.getDefaultInstance()).build().toByteArray();
     private static final byte[] NONE = new byte[0];
-    private static final int DECISION_ID_KEY_SIZE = CodedOutputStream.computeStringSize(ENTRY_KEY,
-            CheckResponses.DECISION_ID);
+    /** The status field of an allow ({@code code} 0 is left out) and of the two kinds of deny. */
+    private static final byte[] STATUS_OK = status(0);
+    private static final byte[] STATUS_PERMISSION_DENIED = status(io.grpc.Status.Code.PERMISSION_DENIED.value());
+    private static final byte[] STATUS_UNAUTHENTICATED = status(io.grpc.Status.Code.UNAUTHENTICATED.value());
+    /** The key field of the decision_id map entry. */
+    private static final byte[] DECISION_ID_KEY;
+    /** Room for the metadata field's header and the decision_id entry, less the id itself. */
+    private static final int OWN_CAPACITY = 24;
+
+    static {
+        ProtoWriter w = new ProtoWriter(16);
+        w.string(ENTRY_KEY, CheckResponses.DECISION_ID);
+        DECISION_ID_KEY = java.util.Arrays.copyOf(w.array(), w.length());
+    }
+
+    private static byte[] status(int code) {
+        return CheckResponse.newBuilder().setStatus(com.google.rpc.Status.newBuilder().setCode(code)).build()
+                .toByteArray();
+    }
 
     private final ResponseHeaders names;
     private final ConcurrentHashMap<String, byte[]> reasons = new ConcurrentHashMap<>();
@@ -115,43 +123,32 @@ public final class CheckReplies {
         byte[] reason = reasonEntry(d.reason().code());
         byte[] place = tenantEntries(tenant, revision);
         byte[] identity = r.identityMetadata().entry();
-        int valueSize = CodedOutputStream.computeStringSize(VALUE_STRING, r.decisionId());
-        int idEntrySize = DECISION_ID_KEY_SIZE + delimitedSize(ENTRY_VALUE, valueSize);
-        int metadataSize = delimitedSize(STRUCT_FIELDS, idEntrySize) + policy.length + reason.length + place.length
-                + identity.length;
-
+        String id = r.decisionId();
         boolean plainAllow = plainAllow(d);
-        String body = plainAllow || d.allowed() ? null : deniedBody(d);
-        int httpSize = plainAllow ? 0 : d.allowed() ? allowSize(d) : denySize(d, r.decisionId(), body);
-        byte[] own = new byte[httpSize + CodedOutputStream.computeTagSize(RESPONSE_METADATA)
-                + CodedOutputStream.computeUInt32SizeNoTag(metadataSize) + delimitedSize(STRUCT_FIELDS, idEntrySize)];
-        CodedOutputStream out = CodedOutputStream.newInstance(own);
-        try {
-            if (!plainAllow) {
-                if (d.allowed()) {
-                    writeAllow(out, d);
-                } else {
-                    writeDeny(out, d, r.decisionId(), body);
-                }
+        ProtoWriter w = new ProtoWriter(OWN_CAPACITY + id.length() + (plainAllow ? 0 : capacity(d, id)));
+        if (!plainAllow) {
+            if (d.allowed()) {
+                writeAllow(w, d);
+            } else {
+                writeDeny(w, d, id);
             }
-            out.writeTag(RESPONSE_METADATA, LEN);
-            out.writeUInt32NoTag(metadataSize);
-            out.writeTag(STRUCT_FIELDS, LEN);
-            out.writeUInt32NoTag(idEntrySize);
-            writeString(out, ENTRY_KEY, CheckResponses.DECISION_ID);
-            out.writeTag(ENTRY_VALUE, LEN);
-            out.writeUInt32NoTag(valueSize);
-            writeString(out, VALUE_STRING, r.decisionId());
-            out.checkNoSpaceLeft();
-        } catch (IOException e) {
-            throw new UncheckedIOException("response encoding is out of step with its size", e);
         }
+        // dynamic_metadata: the decision_id entry here, then the cached entries (written after this array).
+        int metadata = w.begin(RESPONSE_METADATA);
+        int entry = w.begin(STRUCT_FIELDS);
+        w.bytes(DECISION_ID_KEY);
+        int value = w.begin(ENTRY_VALUE);
+        w.string(VALUE_STRING, id);
+        w.end(value);
+        w.end(entry);
+        w.end(metadata, policy.length + reason.length + place.length + identity.length);
         r.fixed = plainAllow ? PLAIN_ALLOW : null;
-        r.own = own;
+        r.own = w.array();
+        r.ownLength = w.length();
         r.policyEntries = policy;
         r.reasonEntry = reason;
         r.tenantEntries = place;
-        r.size = (plainAllow ? PLAIN_ALLOW.length : 0) + own.length + policy.length + reason.length + place.length
+        r.size = (plainAllow ? PLAIN_ALLOW.length : 0) + w.length() + policy.length + reason.length + place.length
                 + identity.length;
     }
 
@@ -161,172 +158,115 @@ public final class CheckReplies {
                 && d.queryParametersToRemove().isEmpty();
     }
 
-    // ---- allow with mutations: status {} and ok_response {headers, headers_to_remove, response_headers_to_add,
-    // query_parameters_to_set, query_parameters_to_remove}
-
-    private static int allowSize(Decision d) {
-        return delimitedSize(RESPONSE_STATUS, 0) + delimitedSize(RESPONSE_OK, okSize(d));
+    /** Room for the HTTP response of a deny or shaped allow: what its ASCII strings take, and their framing. */
+    private int capacity(Decision d, String decisionId) {
+        int n = 16 + headersCapacity(d.headers());
+        if (d.allowed()) {
+            n += headersCapacity(d.responseHeadersToAdd()) + headersCapacity(d.queryParametersToSet());
+            return n + namesCapacity(d.requestHeadersToRemove()) + namesCapacity(d.queryParametersToRemove());
+        }
+        n += 16 + names.reason().length() + d.reason().code().length() + names.decisionId().length()
+                + decisionId.length();
+        if (d.body().isPresent()) {
+            return n + 4 + d.body().get().length();
+        }
+        return d.detail().isEmpty() ? n : n + 8 + d.reason().code().length() + d.detail().length();
     }
 
-    private static int okSize(Decision d) {
-        int n = headersSize(OK_HEADERS, d.headers());
-        for (String h : d.requestHeadersToRemove()) {
-            n += CodedOutputStream.computeStringSize(OK_HEADERS_TO_REMOVE, h);
-        }
-        n += headersSize(OK_RESPONSE_HEADERS_TO_ADD, d.responseHeadersToAdd());
-        for (Header q : d.queryParametersToSet()) {
-            n += delimitedSize(OK_QUERY_PARAMETERS_TO_SET, pairSize(QUERY_KEY, q.name(), QUERY_VALUE, q.value()));
-        }
-        for (String q : d.queryParametersToRemove()) {
-            n += CodedOutputStream.computeStringSize(OK_QUERY_PARAMETERS_TO_REMOVE, q);
+    private static int namesCapacity(List<String> names) {
+        int n = 0;
+        for (int i = 0; i < names.size(); i++) {
+            n += 4 + names.get(i).length();
         }
         return n;
     }
 
-    private static void writeAllow(CodedOutputStream out, Decision d) throws IOException {
-        out.writeTag(RESPONSE_STATUS, LEN);
-        out.writeUInt32NoTag(0);
-        out.writeTag(RESPONSE_OK, LEN);
-        out.writeUInt32NoTag(okSize(d));
-        writeHeaders(out, OK_HEADERS, d.headers());
-        for (String h : d.requestHeadersToRemove()) {
-            writeString(out, OK_HEADERS_TO_REMOVE, h);
+    private static int headersCapacity(List<Header> headers) {
+        int n = 0;
+        for (int i = 0; i < headers.size(); i++) {
+            Header h = headers.get(i);
+            n += 8 + h.name().length() + h.value().length();
         }
-        writeHeaders(out, OK_RESPONSE_HEADERS_TO_ADD, d.responseHeadersToAdd());
-        for (Header q : d.queryParametersToSet()) {
-            out.writeTag(OK_QUERY_PARAMETERS_TO_SET, LEN);
-            out.writeUInt32NoTag(pairSize(QUERY_KEY, q.name(), QUERY_VALUE, q.value()));
-            writePair(out, QUERY_KEY, q.name(), QUERY_VALUE, q.value());
+        return n;
+    }
+
+    // Decision lists are immutable lists: indexed loops, as their iterators are objects.
+    // ---- allow with mutations: status {} and ok_response {headers, headers_to_remove, response_headers_to_add,
+    // query_parameters_to_set, query_parameters_to_remove}
+
+    private static void writeAllow(ProtoWriter w, Decision d) {
+        w.bytes(STATUS_OK);
+        int ok = w.begin(RESPONSE_OK);
+        writeHeaders(w, OK_HEADERS, d.headers());
+        List<String> remove = d.requestHeadersToRemove();
+        for (int i = 0; i < remove.size(); i++) {
+            w.string(OK_HEADERS_TO_REMOVE, remove.get(i));
         }
-        for (String q : d.queryParametersToRemove()) {
-            writeString(out, OK_QUERY_PARAMETERS_TO_REMOVE, q);
+        writeHeaders(w, OK_RESPONSE_HEADERS_TO_ADD, d.responseHeadersToAdd());
+        List<Header> set = d.queryParametersToSet();
+        for (int i = 0; i < set.size(); i++) {
+            int at = w.begin(OK_QUERY_PARAMETERS_TO_SET);
+            writePair(w, QUERY_KEY, set.get(i).name(), QUERY_VALUE, set.get(i).value());
+            w.end(at);
         }
+        List<String> removeQuery = d.queryParametersToRemove();
+        for (int i = 0; i < removeQuery.size(); i++) {
+            w.string(OK_QUERY_PARAMETERS_TO_REMOVE, removeQuery.get(i));
+        }
+        w.end(ok);
     }
 
     // ---- deny: status {code} and denied_response {status {code}, headers (+ reason, decision id), body}
 
-    /** The deny body as {@link CheckResponses#build} sets it, or null for none. */
-    private static String deniedBody(Decision d) {
-        if (d.body().isPresent()) {
-            return d.body().get();
-        }
-        return d.detail().isEmpty() ? null : d.reason().code() + ": " + d.detail() + "\n";
-    }
-
-    private static int grpcCode(Decision d) {
-        return d.httpStatus() == 401 ? UNAUTHENTICATED : PERMISSION_DENIED;
-    }
-
-    private int denySize(Decision d, String decisionId, String body) {
-        return delimitedSize(RESPONSE_STATUS, CodedOutputStream.computeInt32Size(STATUS_CODE, grpcCode(d)))
-                + delimitedSize(RESPONSE_DENIED, deniedSize(d, decisionId, body));
-    }
-
-    private int deniedSize(Decision d, String decisionId, String body) {
-        int n = delimitedSize(DENIED_STATUS, httpStatusSize(d.httpStatus()));
-        n += headersSize(DENIED_HEADERS, d.headers());
-        if (!CheckResponses.hasHeader(d.headers(), names.reason())) {
-            n += delimitedSize(DENIED_HEADERS, optionSize(names.reason(), d.reason().code()));
-        }
-        n += delimitedSize(DENIED_HEADERS, optionSize(names.decisionId(), decisionId));
-        return n + (body == null ? 0 : stringSize(DENIED_BODY, body));
-    }
-
-    private static int httpStatusSize(int code) {
-        return code == 0 ? 0 : CodedOutputStream.computeEnumSize(HTTP_STATUS_CODE, code);
-    }
-
-    private void writeDeny(CodedOutputStream out, Decision d, String decisionId, String body) throws IOException {
-        int code = grpcCode(d);
-        out.writeTag(RESPONSE_STATUS, LEN);
-        out.writeUInt32NoTag(CodedOutputStream.computeInt32Size(STATUS_CODE, code));
-        out.writeInt32(STATUS_CODE, code);
-        out.writeTag(RESPONSE_DENIED, LEN);
-        out.writeUInt32NoTag(deniedSize(d, decisionId, body));
-        out.writeTag(DENIED_STATUS, LEN);
-        out.writeUInt32NoTag(httpStatusSize(d.httpStatus()));
+    private void writeDeny(ProtoWriter w, Decision d, String decisionId) {
+        w.bytes(d.httpStatus() == 401 ? STATUS_UNAUTHENTICATED : STATUS_PERMISSION_DENIED);
+        int denied = w.begin(RESPONSE_DENIED);
+        int status = w.begin(DENIED_STATUS);
         if (d.httpStatus() != 0) {
-            out.writeEnum(HTTP_STATUS_CODE, d.httpStatus());
+            w.int32(HTTP_STATUS_CODE, d.httpStatus());
         }
-        writeHeaders(out, DENIED_HEADERS, d.headers());
+        w.end(status);
+        writeHeaders(w, DENIED_HEADERS, d.headers());
+        // A policy that names its own reason in the reason header says it more precisely: one header, the policy's.
         if (!CheckResponses.hasHeader(d.headers(), names.reason())) {
-            writeHeader(out, DENIED_HEADERS, names.reason(), d.reason().code());
+            writeHeader(w, DENIED_HEADERS, names.reason(), d.reason().code());
         }
-        writeHeader(out, DENIED_HEADERS, names.decisionId(), decisionId);
-        if (body != null && !body.isEmpty()) {
-            writeString(out, DENIED_BODY, body);
+        writeHeader(w, DENIED_HEADERS, names.decisionId(), decisionId);
+        if (d.body().isPresent()) {
+            if (!d.body().get().isEmpty()) {
+                w.string(DENIED_BODY, d.body().get());
+            }
+        } else if (!d.detail().isEmpty()) {
+            w.string(DENIED_BODY, d.reason().code() + ": " + d.detail() + "\n");
         }
+        w.end(denied);
     }
 
     // ---- headers: HeaderValueOption {header: HeaderValue {key, value}}; query parameters: {key, value}
 
-    private static int headersSize(int field, List<Header> headers) {
-        int n = 0;
-        for (Header h : headers) {
-            n += delimitedSize(field, optionSize(h.name(), h.value()));
-        }
-        return n;
-    }
-
-    private static int optionSize(String name, String value) {
-        return delimitedSize(OPTION_HEADER, pairSize(HEADER_KEY, name, HEADER_VALUE, value));
-    }
-
-    private static void writeHeaders(CodedOutputStream out, int field, List<Header> headers) throws IOException {
-        for (Header h : headers) {
-            writeHeader(out, field, h.name(), h.value());
+    private static void writeHeaders(ProtoWriter w, int field, List<Header> headers) {
+        for (int i = 0; i < headers.size(); i++) {
+            Header h = headers.get(i);
+            writeHeader(w, field, h.name(), h.value());
         }
     }
 
-    private static void writeHeader(CodedOutputStream out, int field, String name, String value) throws IOException {
-        int pair = pairSize(HEADER_KEY, name, HEADER_VALUE, value);
-        out.writeTag(field, LEN);
-        out.writeUInt32NoTag(delimitedSize(OPTION_HEADER, pair));
-        out.writeTag(OPTION_HEADER, LEN);
-        out.writeUInt32NoTag(pair);
-        writePair(out, HEADER_KEY, name, HEADER_VALUE, value);
+    private static void writeHeader(ProtoWriter w, int field, String name, String value) {
+        int option = w.begin(field);
+        int header = w.begin(OPTION_HEADER);
+        writePair(w, HEADER_KEY, name, HEADER_VALUE, value);
+        w.end(header);
+        w.end(option);
     }
 
-    /** Two proto3 string fields (each left out when empty, as protobuf does). */
-    private static int pairSize(int keyField, String key, int valueField, String value) {
-        return stringSize(keyField, key) + stringSize(valueField, value);
-    }
-
-    private static void writePair(CodedOutputStream out, int keyField, String key, int valueField, String value)
-            throws IOException {
+    /** Two proto3 string fields, each left out when empty (as protobuf does). */
+    private static void writePair(ProtoWriter w, int keyField, String key, int valueField, String value) {
         if (!key.isEmpty()) {
-            writeString(out, keyField, key);
+            w.string(keyField, key);
         }
         if (!value.isEmpty()) {
-            writeString(out, valueField, value);
+            w.string(valueField, value);
         }
-    }
-
-    /**
-     * As {@link CodedOutputStream#writeString}, copying ASCII (decision ids, most header names and
-     * values) char by char: protobuf's encoder makes a byte array of every string it writes.
-     */
-    private static void writeString(CodedOutputStream out, int field, String s) throws IOException {
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            if (s.charAt(i) >= 0x80) {
-                out.writeString(field, s);
-                return;
-            }
-        }
-        out.writeTag(field, LEN);
-        out.writeUInt32NoTag(n);
-        for (int i = 0; i < n; i++) {
-            out.write((byte) s.charAt(i));
-        }
-    }
-
-    private static int stringSize(int field, String s) {
-        return s.isEmpty() ? 0 : CodedOutputStream.computeStringSize(field, s);
-    }
-
-    private static int delimitedSize(int field, int size) {
-        return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
     }
 
     // ---- cached metadata entries

@@ -25,11 +25,12 @@ public final class CheckReply {
     private CheckResponse message;
 
     // The encoded response, in wire order, set on first use by CheckReplies.encode: fixed
-    // (status and ok_response of a plain allow, or null), own (the rest of status and the HTTP
-    // response, the dynamic_metadata field header and the decision_id entry), then the cached
-    // metadata entries.
+    // (status and ok_response of a plain allow, or null), the first ownLength bytes of own (the
+    // status and HTTP response otherwise, the dynamic_metadata field header and the decision_id
+    // entry), then the cached metadata entries.
     byte[] fixed;
     byte[] own;
+    int ownLength;
     byte[] policyEntries;
     byte[] reasonEntry;
     byte[] tenantEntries;
@@ -104,7 +105,7 @@ public final class CheckReply {
         if (fixed != null) {
             out.write(fixed);
         }
-        out.write(own);
+        out.write(own, 0, ownLength);
         write(out, policyEntries);
         write(out, reasonEntry);
         write(out, tenantEntries);
@@ -125,7 +126,8 @@ public final class CheckReply {
         if (fixed != null) {
             at = copy(fixed, out, at);
         }
-        at = copy(own, out, at);
+        System.arraycopy(own, 0, out, at, ownLength);
+        at += ownLength;
         at = copy(policyEntries, out, at);
         at = copy(reasonEntry, out, at);
         at = copy(tenantEntries, out, at);

@@ -103,8 +103,8 @@ public final class CheckResponses {
     }
 
     static boolean hasHeader(List<Header> headers, String name) {
-        for (Header h : headers) {
-            if (h.name().equalsIgnoreCase(name)) {
+        for (int i = 0; i < headers.size(); i++) {
+            if (headers.get(i).name().equalsIgnoreCase(name)) {
                 return true;
             }
         }
