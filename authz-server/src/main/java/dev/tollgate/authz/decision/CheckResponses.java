@@ -23,7 +23,7 @@ import java.util.Map;
  * reason header.
  */
 public final class CheckResponses {
-    private static final Status OK = Status.newBuilder().setCode(io.grpc.Status.Code.OK.value()).build();
+    static final Status OK = Status.newBuilder().setCode(io.grpc.Status.Code.OK.value()).build();
     private static final Status PERMISSION_DENIED =
             Status.newBuilder().setCode(io.grpc.Status.Code.PERMISSION_DENIED.value()).build();
     private static final Status UNAUTHENTICATED =
@@ -31,6 +31,11 @@ public final class CheckResponses {
 
     /** Dynamic-metadata key of the revision of the policy that decided. */
     public static final String POLICY_REVISION = "policy_revision";
+    /** Dynamic-metadata keys the server always or sometimes sets (they replace the policy's own). */
+    static final String DECISION_ID = "decision_id";
+    static final String REASON = "reason";
+    static final String TENANT = "tenant";
+    static final String IDENTITY = "identity";
 
     private CheckResponses() {
     }
@@ -53,12 +58,12 @@ public final class CheckResponses {
                 metadata.putFields(e.getKey(), value(e.getValue()));
             }
         }
-        metadata.putFields("decision_id", string(decisionId));
-        metadata.putFields("reason", constant(decision.reason().code()));
+        metadata.putFields(DECISION_ID, string(decisionId));
+        metadata.putFields(REASON, constant(decision.reason().code()));
         if (tenant != null) {
-            metadata.putFields("tenant", constant(tenant));
+            metadata.putFields(TENANT, constant(tenant));
         }
-        metadata.putFields("identity", identity == null ? NULL : identity);
+        metadata.putFields(IDENTITY, identity == null ? NULL : identity);
         if (policyRevision != null) {
             metadata.putFields(POLICY_REVISION, string(policyRevision));
         }
@@ -97,9 +102,9 @@ public final class CheckResponses {
                 .setDeniedResponse(denied).build();
     }
 
-    private static boolean hasHeader(List<Header> headers, String name) {
-        for (Header h : headers) {
-            if (h.name().equalsIgnoreCase(name)) {
+    static boolean hasHeader(List<Header> headers, String name) {
+        for (int i = 0; i < headers.size(); i++) {
+            if (headers.get(i).name().equalsIgnoreCase(name)) {
                 return true;
             }
         }
@@ -133,7 +138,7 @@ public final class CheckResponses {
         return v;
     }
 
-    private static Value string(String s) {
+    static Value string(String s) {
         return Value.newBuilder().setStringValue(s).build();
     }
 

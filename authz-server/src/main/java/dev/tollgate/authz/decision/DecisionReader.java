@@ -1,6 +1,7 @@
 package dev.tollgate.authz.decision;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.envoyproxy.envoy.type.v3.StatusCode;
@@ -25,12 +26,26 @@ public final class DecisionReader {
         return EMPTY;
     }
 
+    // A boolean result is one of two decisions, whatever the check: made once (Decision is immutable).
+    private static final Decision ALLOW = bool(BooleanNode.TRUE);
+    private static final Decision DENY = bool(BooleanNode.FALSE);
+
+    private static Decision bool(JsonNode result) {
+        boolean allowed = result.booleanValue();
+        return new Decision(allowed, allowed ? Reason.ALLOWED : Reason.POLICY_DENIED, "",
+                allowed ? 200 : 403, List.of(), List.of(), List.of(), List.of(), List.of(), Optional.empty(),
+                emptyObject(), result);
+    }
+
     public static Decision read(JsonNode result) {
+        if (result == BooleanNode.TRUE) {
+            return ALLOW;
+        }
+        if (result == BooleanNode.FALSE) {
+            return DENY;
+        }
         if (result.isBoolean()) {
-            boolean allowed = result.booleanValue();
-            return new Decision(allowed, allowed ? Reason.ALLOWED : Reason.POLICY_DENIED, "",
-                    allowed ? 200 : 403, List.of(), List.of(), List.of(), List.of(), List.of(), Optional.empty(),
-                    emptyObject(), result);
+            return bool(result);
         }
         if (!result.isObject()) {
             throw new InvalidResultException("policy result must be a boolean or an object, got "

@@ -2,9 +2,12 @@ package dev.tollgate.authz.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.rego.value.ObjectValue;
+import dev.tollgate.authz.decision.CheckReplies;
+import dev.tollgate.authz.decision.CheckReply;
 import dev.tollgate.authz.decision.CheckResponses;
 import dev.tollgate.authz.decision.Decision;
 import dev.tollgate.authz.decision.DecisionReader;
+import dev.tollgate.authz.decision.IdentityMetadata;
 import dev.tollgate.authz.decision.InvalidResultException;
 import dev.tollgate.authz.decision.Reason;
 import dev.tollgate.authz.decision.ResponseHeaders;
@@ -26,7 +29,6 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
-import com.google.protobuf.Value;
 import java.lang.System.Logger.Level;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -35,7 +37,7 @@ import java.util.Optional;
 
 /**
  * One Check, transport-free: tenant → identity → input document → engine → decision →
- * {@link DecisionStage}s (allowed decisions only, e.g. rate limiting) → {@link CheckResponse}.
+ * {@link DecisionStage}s (allowed decisions only, e.g. rate limiting) → {@link CheckReply}.
  * Never throws: every failure becomes a deny with a reason.
  */
 public final class CheckPipeline {
@@ -46,7 +48,7 @@ public final class CheckPipeline {
     private final TenantRegistry registry;
     private final InputOptions inputOptions;
     private final int maxHeaderBytes;
-    private final ResponseHeaders responseHeaders;
+    private final CheckReplies replies;
     private final List<DecisionStage> stages;
     private final CheckObserver observer;
     private final CandidateShadow candidates;
@@ -76,7 +78,7 @@ public final class CheckPipeline {
         this.registry = registry;
         this.inputOptions = inputOptions;
         this.maxHeaderBytes = maxHeaderBytes;
-        this.responseHeaders = responseHeaders;
+        this.replies = new CheckReplies(responseHeaders);
         this.stages = List.copyOf(stages);
     }
 
@@ -104,7 +106,11 @@ public final class CheckPipeline {
         }
     }
 
-    public CheckResponse check(CheckRequest request, Optional<X509Certificate> peerCertificate) {
+    /**
+     * One Check, answered as the gRPC service sends it: the reply's bytes are encoded when it is
+     * written ({@link CheckReply#writeTo}); {@link CheckReply#message()} builds the message.
+     */
+    public CheckReply reply(CheckRequest request, Optional<X509Certificate> peerCertificate) {
         long start = System.nanoTime();
         Outcome o = decide(request, peerCertificate);
         long nanos = System.nanoTime() - start;
@@ -113,8 +119,12 @@ public final class CheckPipeline {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "check " + o.decisionId() + ": telemetry failed", e);
         }
-        return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), identityValue(o.identity()),
-                responseHeaders, o.revision());
+        return replies.reply(o.decision(), o.decisionId(), o.tenant(), identityMetadata(o.identity()), o.revision());
+    }
+
+    /** One Check, as a {@link CheckResponse} message ({@link #reply} and {@link CheckReply#message()}). */
+    public CheckResponse check(CheckRequest request, Optional<X509Certificate> peerCertificate) {
+        return reply(request, peerCertificate).message();
     }
 
     private final EvalPace pace = new EvalPace();
@@ -141,7 +151,7 @@ public final class CheckPipeline {
     }
 
     /** The answer to a check that cannot be taken on now: a 503 deny ({@code overloaded}), counted as any other. */
-    public CheckResponse overloaded(CheckRequest request) {
+    public CheckReply overloaded(CheckRequest request) {
         String tenant = tenantResolver.resolve(request.getAttributes(), registry.names()).orElse(null);
         Outcome o = new Outcome(Decision.deny(Reason.OVERLOADED,
                 "too many checks are waiting for tenants that may block; retry later"), DecisionIds.next(), tenant, null);
@@ -150,13 +160,13 @@ public final class CheckPipeline {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "check " + o.decisionId() + ": telemetry failed", e);
         }
-        return CheckResponses.build(o.decision(), o.decisionId(), o.tenant(), null, responseHeaders, null);
+        return replies.reply(o.decision(), o.decisionId(), o.tenant(), null, null);
     }
 
     private static final int IDENTITY_MEMO_LIMIT = 10_000;
-    // Callers repeat: the metadata Value of an identity is built once, not per check.
+    // Callers repeat: the metadata of an identity is built and encoded once, not per check.
     /** An identity as input JSON (read-only) and as response metadata, made once per caller. */
-    record IdentityForms(ObjectValue input, Value value) {
+    record IdentityForms(ObjectValue input, IdentityMetadata metadata) {
     }
 
     private final ConcurrentHashMap<CallerIdentity, IdentityForms> identityForms = new ConcurrentHashMap<>();
@@ -168,14 +178,14 @@ public final class CheckPipeline {
                 identityForms.clear();
             }
             ObjectNode json = InputDocuments.identityJson(identity);
-            f = new IdentityForms(InputDocuments.identityValue(json), CheckResponses.value(json));
+            f = new IdentityForms(InputDocuments.identityValue(json), new IdentityMetadata(CheckResponses.value(json)));
             identityForms.put(identity, f);
         }
         return f;
     }
 
-    Value identityValue(CallerIdentity identity) {
-        return identity == null ? null : identityForms(identity).value();
+    IdentityMetadata identityMetadata(CallerIdentity identity) {
+        return identity == null ? null : identityForms(identity).metadata();
     }
 
     public Outcome decide(CheckRequest request, Optional<X509Certificate> peerCertificate) {

@@ -148,8 +148,8 @@ public final class Tollgate implements AutoCloseable {
         this.httpTenants = new TenantResolver(httpRouting(config.tenancy()));
         this.httpPipeline = new CheckPipeline(httpTenants, identityResolver, registry, config.input(),
                 config.maxHeaderBytes(), config.responseHeaders(), all, telemetry, candidateRunner);
-        CheckCall grpcPlain = pipeline::check;
-        CheckCall httpPlain = httpPipeline::check;
+        CheckCall grpcPlain = pipeline::reply;
+        CheckCall httpPlain = httpPipeline::reply;
         this.grpcCheck = tracing.enabled() ? new TracedChecks(grpcPlain, tracing, "grpc") : grpcPlain;
         this.httpCheck = tracing.enabled() ? new TracedChecks(httpPlain, tracing, "http") : httpPlain;
         metrics.register(checkMetrics)

@@ -2,13 +2,12 @@ package dev.tollgate.authz.server;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import dev.tollgate.authz.decision.CheckResponses;
+import dev.tollgate.authz.decision.CheckReply;
 import dev.tollgate.authz.decision.Reason;
 import dev.tollgate.authz.telemetry.Tracing;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -53,13 +52,13 @@ final class TracedChecks implements CheckCall {
     }
 
     @Override
-    public CheckResponse check(CheckRequest request, Optional<X509Certificate> peerCertificate) {
+    public CheckReply check(CheckRequest request, Optional<X509Certificate> peerCertificate) {
         Context parent = Tracing.parentPropagator().extract(Context.root(),
                 request.getAttributes().getRequest().getHttp(), HEADERS);
         Span span = tracer.spanBuilder(SPAN_NAME).setParent(parent).setSpanKind(SpanKind.SERVER)
                 .setAttribute(PROTOCOL, protocol).startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            CheckResponse response = inner.check(request, peerCertificate);
+            CheckReply response = inner.check(request, peerCertificate);
             annotate(span, response);
             return response;
         } finally {
@@ -67,20 +66,19 @@ final class TracedChecks implements CheckCall {
         }
     }
 
-    private void annotate(Span span, CheckResponse response) {
-        Struct metadata = response.getDynamicMetadata();
-        boolean allowed = response.getStatus().getCode() == 0;
+    /** Read from the reply's parts, which are what its dynamic metadata and status are made of. */
+    private void annotate(Span span, CheckReply response) {
+        boolean allowed = response.decision().allowed();
         span.setAttribute(DECISION, allowed ? "allow" : "deny");
-        String reason = text(metadata, "reason");
-        setIfPresent(span, TENANT, text(metadata, "tenant"));
+        String reason = response.decision().reason().code();
+        setIfPresent(span, TENANT, response.tenant());
         setIfPresent(span, REASON, reason);
-        setIfPresent(span, REVISION, text(metadata, CheckResponses.POLICY_REVISION));
-        setIfPresent(span, DECISION_ID, text(metadata, "decision_id"));
-        span.setAttribute(HTTP_STATUS, allowed ? 200L
-                : response.getDeniedResponse().getStatus().getCodeValue() == 0 ? 403L
-                : response.getDeniedResponse().getStatus().getCodeValue());
+        setIfPresent(span, REVISION, response.revision());
+        setIfPresent(span, DECISION_ID, response.decisionId());
+        int status = response.httpStatus();
+        span.setAttribute(HTTP_STATUS, status == 0 ? 403L : status);
         if (includeCaller) {
-            Value identity = metadata.getFieldsOrDefault("identity", Value.getDefaultInstance());
+            Value identity = response.identity();
             if (identity.hasStructValue()) {
                 setIfPresent(span, CALLER, text(identity.getStructValue(), "spiffe_id"));
             }

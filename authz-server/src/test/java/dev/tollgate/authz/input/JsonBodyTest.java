@@ -2,6 +2,7 @@ package dev.tollgate.authz.input;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -41,11 +42,10 @@ class JsonBodyTest {
             Value actual;
             try {
                 actual = JsonBody.parse(text);
-                JsonBody.check(text);
             } catch (InvalidRequestException e) {
                 actual = null;
-                assertThrows(InvalidRequestException.class, () -> JsonBody.check(text));
             }
+            assertChecksAsItParses(text);
             if (expected == null && actual != null || expected != null && !expected.equals(actual)) {
                 fail("for " + text.replace("\n", "\\n") + ": Jackson read " + expected + ", the body parser " + actual);
             }
@@ -54,6 +54,152 @@ class JsonBodyTest {
             }
         }
         assertEquals(true, accepted > 2000, "too few valid documents: " + accepted);
+    }
+
+    /** Pieces for texts that hit the checker's own paths: escapes, exponents, number lengths, depth, positions. */
+    private static final String[] HARD_TOKENS = {"{", "}", "[", "]", ":", ",", "\"k\"", " ", "\n", "\r\n", "\t",
+        "\"", "\\", "\\u", "\\u00e9", "\\uD83D\\ude00", "\\uFFFF", "\\u00G0", "\\u0x", "\\uabcdef", "\\n",
+        "\\q", "\\/", "\\b", "\u0007", "\u001f", "\u007f", "\u00e9", "\ud83d\ude00", "\ud800", "\uff10",
+        "\u0663", "a", "x", "0", "-", "+", ".", "e", "E", "e+", "e-", "1", "9", "00", "123456789", "1234567890",
+        "9999999999", "2147483647", "2147483648", "0000000000", "true", "false", "null", "tru", "nulll", "true1"};
+
+    @Test
+    void checkRefusesExactlyWhatParseRefusesWithTheSameMessage() {
+        Random r = new Random(23);
+        int refused = 0;
+        int accepted = 0;
+        int outOfRange = 0;
+        int longExponentAccepted = 0;
+        java.util.regex.Pattern longExponent = java.util.regex.Pattern.compile("[eE][+-]?0*[1-9][0-9]{9}");
+        for (int i = 0; i < 60_000; i++) {
+            StringBuilder b = new StringBuilder();
+            switch (r.nextInt(4)) {
+                case 0 -> {
+                    for (int n = 1 + r.nextInt(14); n > 0; n--) {
+                        b.append(HARD_TOKENS[r.nextInt(HARD_TOKENS.length)]);
+                    }
+                }
+                case 1 -> b.append("[\"").append(stringPiece(r)).append(stringPiece(r)).append("\"]");
+                case 2 -> b.append(r.nextBoolean() ? "[" : "").append(number(r));
+                default -> {
+                    int depth = JsonBody.MAX_DEPTH - 2 + r.nextInt(4);
+                    b.append("[".repeat(depth)).append(r.nextBoolean() ? number(r) : "\"s\"")
+                            .append("]".repeat(r.nextInt(depth + 1)));
+                }
+            }
+            String text = b.toString();
+            if (assertChecksAsItParses(text)) {
+                accepted++;
+                if (longExponent.matcher(text).find()) {
+                    longExponentAccepted++;
+                }
+            } else {
+                refused++;
+                try {
+                    JsonBody.check(text);
+                } catch (InvalidRequestException e) {
+                    if (e.getMessage().contains("out of range")) {
+                        outOfRange++;
+                    }
+                }
+            }
+        }
+        assertTrue(accepted > 5_000 && refused > 10_000, accepted + " accepted, " + refused + " refused");
+        assertTrue(outOfRange > 500 && longExponentAccepted > 500,
+                outOfRange + " out of range, " + longExponentAccepted + " accepted with 10-digit exponents");
+    }
+
+    /** Numbers around the limits: exponents of 8 to 12 digits (some with leading zeros), up to 1,002 characters. */
+    private static String number(Random r) {
+        StringBuilder b = new StringBuilder();
+        if (r.nextBoolean()) {
+            b.append('-');
+        }
+        b.append(r.nextInt(10) == 0 ? "0" : Integer.toString(1 + r.nextInt(999)));
+        if (r.nextBoolean()) {
+            b.append('.').append(digits(r, r.nextInt(4) == 0 ? 990 + r.nextInt(12) : 1 + r.nextInt(5)));
+        }
+        if (r.nextInt(4) != 0) {
+            b.append(r.nextBoolean() ? 'e' : 'E').append(switch (r.nextInt(3)) {
+                case 0 -> "-";
+                case 1 -> "+";
+                default -> "";
+            });
+            b.append("0".repeat(r.nextInt(3) == 0 ? r.nextInt(4) : 0));
+            b.append(switch (r.nextInt(5)) {
+                case 0 -> "2147483647";
+                case 1 -> "2147482648";
+                case 2 -> "2147483648";
+                default -> digits(r, 1 + r.nextInt(12));
+            });
+        }
+        if (r.nextInt(5) == 0) {
+            b.append(HARD_TOKENS[r.nextInt(HARD_TOKENS.length)]);
+        }
+        return b.toString();
+    }
+
+    private static String digits(Random r, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append((char) ('0' + r.nextInt(10)));
+        }
+        return b.toString();
+    }
+
+    private static String stringPiece(Random r) {
+        StringBuilder b = new StringBuilder();
+        for (int n = r.nextInt(6); n > 0; n--) {
+            b.append(switch (r.nextInt(6)) {
+                case 0 -> "\\u" + Integer.toHexString(0x10000 + r.nextInt(0x10000)).substring(1);
+                case 1 -> "\\u" + HARD_TOKENS[r.nextInt(HARD_TOKENS.length)];
+                case 2 -> "\\" + (char) (0x20 + r.nextInt(0x60));
+                case 3 -> "\n";
+                default -> HARD_TOKENS[r.nextInt(HARD_TOKENS.length)];
+            });
+        }
+        return b.toString();
+    }
+
+    /** Parsing and checking agree: both accept {@code text}, or both refuse it with the same message. */
+    private static boolean assertChecksAsItParses(String text) {
+        String parseError = null;
+        String checkError = null;
+        try {
+            JsonBody.parse(text);
+        } catch (InvalidRequestException e) {
+            parseError = e.getMessage();
+        }
+        try {
+            JsonBody.check(text);
+        } catch (InvalidRequestException e) {
+            checkError = e.getMessage();
+        }
+        if (!java.util.Objects.equals(parseError, checkError)) {
+            fail("for " + (text.length() > 300 ? text.substring(0, 300) + "..." : text).replace("\n", "\\n")
+                    + ": parse says " + parseError + ", check says " + checkError);
+        }
+        return parseError == null;
+    }
+
+    @Test
+    void checkingAllocatesNothingPerValue() {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < 2_000; i++) {
+            b.append("{\"amount\": ").append(i * 7919 % 100_000).append(".25, \"n\": -").append(i)
+                    .append("e-7, \"big\": 12345678901234567890123, \"note\": \"J\\u00f6rg \\\"q\\\" \\n\", \"ok\": true},");
+        }
+        String body = b.append("null]").toString();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().threadId();
+        JsonBody.check(body);
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long before = threads.getThreadAllocatedBytes(id);
+            JsonBody.check(body);
+            least = Math.min(least, threads.getThreadAllocatedBytes(id) - before);
+        }
+        assertTrue(least < 1_000, "checking 10,000 values allocated " + least + " bytes");
     }
 
     @Test

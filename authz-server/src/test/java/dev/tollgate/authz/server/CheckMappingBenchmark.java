@@ -82,6 +82,6 @@ public class CheckMappingBenchmark {
             throw new IllegalStateException();
         }
         return CheckResponses.build(decision, DecisionIds.next(), "bank-a",
-                pipeline.identityValue(caller), ResponseHeaders.DEFAULTS);
+                pipeline.identityMetadata(caller).value(), ResponseHeaders.DEFAULTS);
     }
 }

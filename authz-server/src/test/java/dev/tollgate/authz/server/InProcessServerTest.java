@@ -107,6 +107,50 @@ class InProcessServerTest {
         assertEquals(36, r.getDynamicMetadata().getFieldsMap().get("decision_id").getStringValue().length());
     }
 
+    /** Checks of every kind of answer: allows (plain, shaped, fail-open) and denies (policy, 429 with body, 401, server). */
+    static final List<CheckRequest> EVERY_KIND_OF_ANSWER = List.of(
+            Requests.get("/accounts/42"),
+            Requests.get("/shape"),
+            Requests.get("/teapot"),
+            Requests.get("/undefined"),
+            Requests.get("/error"),
+            Requests.check(Requests.CALLER, Requests.BANK_A_WORKLOAD, Requests.http("DELETE", "/accounts/42")).build(),
+            Requests.check(null, Requests.BANK_A_WORKLOAD, Requests.http("GET", "/accounts")).build(),
+            Requests.check(Requests.CALLER, "spiffe://cluster.local/ns/bank-z/sa/x", Requests.http("GET", "/")).build(),
+            Requests.check(Requests.CALLER, "spiffe://cluster.local/ns/bank-b/sa/ledger",
+                    Requests.http("GET", "/error")).build(),
+            Requests.check(null, "spiffe://cluster.local/ns/bank-b/sa/ledger", Requests.http("GET", "/public")).build());
+
+    /** A response with its decision id (metadata and deny header) replaced by "id", for comparing two checks. */
+    static CheckResponse withoutDecisionId(CheckResponse r) {
+        CheckResponse.Builder b = r.toBuilder();
+        b.getDynamicMetadataBuilder().putFields("decision_id",
+                com.google.protobuf.Value.newBuilder().setStringValue("id").build());
+        if (r.hasDeniedResponse()) {
+            for (HeaderValueOption.Builder h : b.getDeniedResponseBuilder().getHeadersBuilderList()) {
+                if (h.getHeader().getKey().equals("x-tollgate-decision-id")) {
+                    h.getHeaderBuilder().setValue("id");
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /** Over gRPC, what the client parses is the message the pipeline builds for the same check. */
+    static void assertGrpcAnswersAreThePipelinesMessages(AuthorizationGrpc.AuthorizationBlockingStub stub,
+                                                         Tollgate t) {
+        for (CheckRequest request : EVERY_KIND_OF_ANSWER) {
+            CheckResponse overGrpc = stub.check(request);
+            CheckResponse built = t.pipeline().check(request, Optional.empty());
+            assertEquals(withoutDecisionId(built), withoutDecisionId(overGrpc), request.toString());
+        }
+    }
+
+    @Test
+    void grpcAnswersAreWhatThePipelineBuilds() {
+        assertGrpcAnswersAreThePipelinesMessages(authz, tollgate);
+    }
+
     @Test
     void healthIsNotServingBeforeTenantsLoadAndServingAfter() {
         assertEquals(ServingStatus.NOT_SERVING, healthBeforeLoad);

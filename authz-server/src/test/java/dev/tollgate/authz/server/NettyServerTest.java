@@ -69,6 +69,8 @@ class NettyServerTest {
                     "tollgate listening grpc=127\\.0\\.0\\.1:\\d+ http=127\\.0\\.0\\.1:\\d+ admin=127\\.0\\.0\\.1:\\d+ tls=off"), server.listeningLine());
             CheckResponse r = AuthorizationGrpc.newBlockingStub(ch).check(Requests.get("/accounts"));
             assertEquals(Status.Code.OK.value(), r.getStatus().getCode());
+            InProcessServerTest.assertGrpcAnswersAreThePipelinesMessages(AuthorizationGrpc.newBlockingStub(ch),
+                    server.tollgate());
 
             assertEquals(200, get(server, "/health").statusCode());
             HttpResponse<String> ready = get(server, "/ready");

@@ -7,7 +7,9 @@ import dev.tollgate.authz.engine.EvalResult;
 import dev.tollgate.authz.testsupport.Requests;
 import dev.tollgate.authz.testsupport.TestEngine;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import dev.tollgate.authz.decision.CheckReply;
+import io.grpc.Drainable;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +65,7 @@ public class RateLimitedCheckBenchmark {
         tollgate.loadTenants();
         request = Requests.check(Requests.CALLER, Requests.BANK_A_WORKLOAD,
                 Requests.http("GET", "/api/v1/accounts/4711?limit=50")).build();
-        if (!check().hasOkResponse()) {
+        if (!check().message().hasOkResponse()) {
             throw new IllegalStateException("benchmark request should be allowed");
         }
     }
@@ -78,8 +80,20 @@ public class RateLimitedCheckBenchmark {
         }
     }
 
+    /** The Check up to the reply the gRPC service writes (not yet encoded). */
     @Benchmark
-    public CheckResponse check() {
-        return tollgate.pipeline().check(request, Optional.empty());
+    public CheckReply check() {
+        return tollgate.pipeline().reply(request, Optional.empty());
+    }
+
+    private final WireSink sink = new WireSink();
+
+    /** The Check and its response as the gRPC service marshals it (drained as the transport drains it). */
+    @Benchmark
+    public long checkToWire() throws IOException {
+        CheckReply r = tollgate.pipeline().reply(request, Optional.empty());
+        try (InputStream in = AuthorizationService.CHECK.streamResponse(r)) {
+            return ((Drainable) in).drainTo(sink);
+        }
     }
 }

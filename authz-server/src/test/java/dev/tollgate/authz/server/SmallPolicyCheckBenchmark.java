@@ -6,7 +6,9 @@ import dev.tollgate.authz.engine.rego.RegoEngine;
 import dev.tollgate.authz.testsupport.Requests;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import dev.tollgate.authz.decision.CheckReply;
+import io.grpc.Drainable;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +62,8 @@ public class SmallPolicyCheckBenchmark {
         tollgate = new Tollgate(ServerConfig.defaults().withPoliciesDir(dir), Engines.of(new RegoEngine()), List.of());
         tollgate.loadTenants();
         request = request();
-        CheckResponse r = check();
-        if (!r.hasOkResponse()) {
+        CheckReply r = check();
+        if (!r.message().hasOkResponse()) {
             throw new IllegalStateException("benchmark request should be allowed: " + r);
         }
     }
@@ -102,8 +104,20 @@ public class SmallPolicyCheckBenchmark {
         }
     }
 
+    /** The Check up to the reply the gRPC service writes (not yet encoded). */
     @Benchmark
-    public CheckResponse check() {
-        return tollgate.pipeline().check(request, Optional.empty());
+    public CheckReply check() {
+        return tollgate.pipeline().reply(request, Optional.empty());
+    }
+
+    private final WireSink sink = new WireSink();
+
+    /** The Check and its response as the gRPC service marshals it (drained as the transport drains it). */
+    @Benchmark
+    public long checkToWire() throws IOException {
+        CheckReply r = tollgate.pipeline().reply(request, Optional.empty());
+        try (InputStream in = AuthorizationService.CHECK.streamResponse(r)) {
+            return ((Drainable) in).drainTo(sink);
+        }
     }
 }

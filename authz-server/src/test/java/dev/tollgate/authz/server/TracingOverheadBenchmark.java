@@ -9,7 +9,7 @@ import dev.tollgate.authz.telemetry.TracingSettings;
 import dev.tollgate.authz.testsupport.Requests;
 import dev.tollgate.authz.testsupport.TestEngine;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import dev.tollgate.authz.decision.CheckReply;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,11 +75,11 @@ public class TracingOverheadBenchmark {
         tollgate = new Tollgate(config, engines, List.of(),
                 com.github.benmanes.caffeine.cache.Ticker.systemTicker(), sdk);
         tollgate.loadTenants();
-        call = tracing.equals("pipeline") ? tollgate.pipeline()::check : tollgate.grpcCheck();
+        call = tracing.equals("pipeline") ? tollgate.pipeline()::reply : tollgate.grpcCheck();
         request = Requests.check(Requests.CALLER, Requests.BANK_A_WORKLOAD,
                 Requests.http("GET", "/api/v1/accounts/4711?limit=50")
                         .putHeaders("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")).build();
-        if (!check().hasOkResponse()) {
+        if (!check().message().hasOkResponse()) {
             throw new IllegalStateException("benchmark request should be allowed");
         }
     }
@@ -113,7 +113,7 @@ public class TracingOverheadBenchmark {
     }
 
     @Benchmark
-    public CheckResponse check() {
+    public CheckReply check() {
         return call.check(request, Optional.empty());
     }
 }

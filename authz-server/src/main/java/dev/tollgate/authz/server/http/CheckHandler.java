@@ -90,7 +90,7 @@ final class CheckHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case HttpCheckRequests.Check c -> checkRequest = c.request();
         }
         if (!mayBlock.test(checkRequest)) {
-            HttpAnswer a = HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate()));
+            HttpAnswer a = HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate()).message());
             CompletableFuture<Void> pending = stream ? null : ctx.channel().attr(PENDING).get();
             if (pending == null || pending.isDone()) {
                 reply(ctx, a, keepAlive, stream); // the usual case: nothing queued before it, no futures
@@ -103,7 +103,7 @@ final class CheckHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             pool.execute(() -> {
                 try {
-                    later.complete(HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate())));
+                    later.complete(HttpCheckResponses.answer(check.check(checkRequest, view.peerCertificate()).message()));
                 } catch (RuntimeException e) {
                     LOG.log(Level.ERROR, "HTTP check failed unexpectedly", e);
                     later.complete(HttpAnswer.plain(503, "the check could not be completed"));

@@ -46,6 +46,8 @@ public class RegoCheckBenchmark {
     private CompiledPolicy policy;
     private Value convertedInput;
     private Value convertedBadTokenInput;
+    private Value allowedResult;
+    private Value denyResult;
 
     @Setup
     public void setUp() {
@@ -72,6 +74,8 @@ public class RegoCheckBenchmark {
             throw new IllegalStateException("expected an invalid_token deny: " + evaluateInvalidTokenDeny());
         }
         convertedInput = Json.fromJackson(Json.toJackson(input(allowed, allowedIdentity)));
+        allowedResult = ((RegoPolicy) policy).evaluateValue(input(allowed, allowedIdentity));
+        denyResult = ((RegoPolicy) policy).evaluateValue(input(badToken, badTokenIdentity));
         convertedBadTokenInput = Json.fromJackson(Json.toJackson(input(badToken, badTokenIdentity)));
     }
 
@@ -102,6 +106,18 @@ public class RegoCheckBenchmark {
     @Benchmark
     public EvalResult evaluateInvalidTokenDeny() {
         return policy.evaluate(input(badToken, badTokenIdentity));
+    }
+
+    /** The allowed call's result (an object with a header) as a Jackson tree, read into a Decision. */
+    @Benchmark
+    public dev.tollgate.authz.decision.Decision readAllowedResult() {
+        return dev.tollgate.authz.decision.DecisionReader.read(JsonValues.toJson(allowedResult));
+    }
+
+    /** The deny's result (status, two headers, a JSON body) as a Jackson tree, read into a Decision. */
+    @Benchmark
+    public dev.tollgate.authz.decision.Decision readDenyResult() {
+        return dev.tollgate.authz.decision.DecisionReader.read(JsonValues.toJson(denyResult));
     }
 
     @Benchmark
