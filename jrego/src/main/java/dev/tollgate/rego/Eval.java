@@ -35,7 +35,6 @@ import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -925,19 +924,15 @@ final class Eval implements BuiltinContext {
       case ObjectTerm o -> {
         List<Term> keys = o.keys();
         List<Term> values = o.values();
-        LinkedHashMap<Value, Value> m = new LinkedHashMap<>(keys.size() * 2);
-        for (int i = 0, n = keys.size(); i < n; i++) {
-          Value key = evalDet(keys.get(i));
-          if (key == null) {
+        int n = keys.size();
+        Value[] ks = new Value[n];
+        Value[] vs = new Value[n];
+        for (int i = 0; i < n; i++) {
+          if ((ks[i] = evalDet(keys.get(i))) == null || (vs[i] = evalDet(values.get(i))) == null) {
             return null;
           }
-          Value v = evalDet(values.get(i));
-          if (v == null) {
-            return null;
-          }
-          m.put(key, v);
         }
-        return ObjectValue.wrap(m);
+        return ObjectValue.ofPairs(ks, vs, n);
       }
       default -> throw new IllegalStateException("not deterministic: " + t);
     }
@@ -1142,12 +1137,12 @@ final class Eval implements BuiltinContext {
         return k.accept(ArrayValue.of(acc));
       }
       case SET -> {
-        HashSet<Value> acc = new HashSet<>();
+        SetValue.Builder acc = new SetValue.Builder();
         evalBody(body, 0, () -> evalTerm(cp.value(), v -> {
           acc.add(v);
           return false;
         }));
-        return k.accept(SetValue.wrap(acc));
+        return k.accept(acc.build());
       }
       case OBJECT -> {
         LinkedHashMap<Value, Value> acc = new LinkedHashMap<>();
@@ -1566,7 +1561,7 @@ final class Eval implements BuiltinContext {
   }
 
   private Value setDoc(Node n) {
-    HashSet<Value> acc = new HashSet<>();
+    SetValue.Builder acc = new SetValue.Builder();
     Value[] saved = frame;
     CRule savedCur = current;
     enter(n.sets.get(0).loc);
@@ -1588,7 +1583,7 @@ final class Eval implements BuiltinContext {
       current = savedCur;
       depth--;
     }
-    return SetValue.wrap(acc);
+    return acc.build();
   }
 
   private static boolean isPattern(Term t) {

@@ -22,9 +22,45 @@ public final class ObjectValue implements Value {
     if (entries.isEmpty()) {
       return EMPTY;
     }
+    if (entries.size() <= SmallEntries.MAX) {
+      return new ObjectValue(SmallEntries.copyOf(entries));
+    }
     LinkedHashMap<Value, Value> copy = new LinkedHashMap<>(Math.max(4, entries.size() * 4 / 3 + 1));
     entries.forEach((k, v) -> copy.put(requireNonNull(k), requireNonNull(v)));
     return new ObjectValue(Collections.unmodifiableMap(copy));
+  }
+
+  /**
+   * An object of the first {@code n} keys and values (non-null), taking the arrays: the caller
+   * must not modify them afterwards. A key given twice keeps its last value.
+   */
+  public static ObjectValue ofPairs(Value[] keys, Value[] values, int n) {
+    if (n == 0) {
+      return EMPTY;
+    }
+    if (n > SmallEntries.MAX) {
+      LinkedHashMap<Value, Value> m = new LinkedHashMap<>(n * 4 / 3 + 1);
+      for (int i = 0; i < n; i++) {
+        m.put(requireNonNull(keys[i]), requireNonNull(values[i]));
+      }
+      return new ObjectValue(Collections.unmodifiableMap(m));
+    }
+    int size = 0;
+    next:
+    for (int i = 0; i < n; i++) {
+      Value k = requireNonNull(keys[i]);
+      Value v = requireNonNull(values[i]);
+      for (int j = 0; j < size; j++) {
+        if (keys[j].equals(k)) {
+          values[j] = v;
+          continue next;
+        }
+      }
+      keys[size] = k;
+      values[size] = v;
+      size++;
+    }
+    return new ObjectValue(new SmallEntries(keys, values, size));
   }
 
   /**
@@ -32,7 +68,10 @@ public final class ObjectValue implements Value {
    * map afterwards. Spares the copy {@link #of} makes.
    */
   public static ObjectValue wrap(LinkedHashMap<Value, Value> entries) {
-    return entries.isEmpty() ? EMPTY : new ObjectValue(Collections.unmodifiableMap(entries));
+    if (entries.size() <= SmallEntries.MAX) {
+      return entries.isEmpty() ? EMPTY : new ObjectValue(SmallEntries.copyOf(entries));
+    }
+    return new ObjectValue(Collections.unmodifiableMap(entries));
   }
 
   /**
@@ -169,9 +208,7 @@ public final class ObjectValue implements Value {
     }
 
     public ObjectValue build() {
-      return entries.isEmpty()
-          ? EMPTY
-          : new ObjectValue(Collections.unmodifiableMap(new LinkedHashMap<>(entries)));
+      return of(entries);
     }
   }
 }

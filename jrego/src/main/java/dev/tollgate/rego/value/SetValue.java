@@ -28,6 +28,13 @@ public final class SetValue implements Value {
     if (elements.isEmpty()) {
       return EMPTY;
     }
+    if (elements.size() <= SmallEntries.MAX) {
+      Builder b = new Builder();
+      for (Value v : elements) {
+        b.add(v);
+      }
+      return b.build();
+    }
     HashSet<Value> copy = new HashSet<>(Math.max(4, elements.size() * 4 / 3 + 1));
     for (Value v : elements) {
       if (v == null) {
@@ -38,12 +45,59 @@ public final class SetValue implements Value {
     return new SetValue(Collections.unmodifiableSet(copy));
   }
 
+  /** Collects distinct elements: a few in an array, more in a hash set. */
+  public static final class Builder {
+    private Value[] small = new Value[4];
+    private int size;
+    private HashSet<Value> large;
+
+    public Builder add(Value v) {
+      if (v == null) {
+        throw new NullPointerException("set element");
+      }
+      if (large != null) {
+        large.add(v);
+        return this;
+      }
+      for (int i = 0; i < size; i++) {
+        if (small[i].equals(v)) {
+          return this;
+        }
+      }
+      if (size == SmallEntries.MAX) {
+        large = new HashSet<>(32);
+        for (int i = 0; i < size; i++) {
+          large.add(small[i]);
+        }
+        large.add(v);
+        small = null;
+        return this;
+      }
+      if (size == small.length) {
+        small = Arrays.copyOf(small, SmallEntries.MAX);
+      }
+      small[size++] = v;
+      return this;
+    }
+
+    /** The set; the builder must not be used afterwards. */
+    public SetValue build() {
+      if (large != null) {
+        return new SetValue(Collections.unmodifiableSet(large));
+      }
+      return size == 0 ? EMPTY : new SetValue(new SmallElements(small, size));
+    }
+  }
+
   /**
    * Takes ownership of {@code elements} (non-null): the caller must not modify the set
    * afterwards. Spares the copy {@link #of} makes.
    */
   public static SetValue wrap(HashSet<Value> elements) {
-    return elements.isEmpty() ? EMPTY : new SetValue(Collections.unmodifiableSet(elements));
+    if (elements.size() <= SmallEntries.MAX) {
+      return of(elements);
+    }
+    return new SetValue(Collections.unmodifiableSet(elements));
   }
 
   public int size() {

@@ -108,4 +108,51 @@ class ValueModelTest {
     assertThrows(RuntimeException.class, () -> Json.parse("{\"a\":"));
     assertThrows(ArithmeticException.class, () -> NumberValue.of(Double.NaN));
   }
+
+  /**
+   * Small objects and sets (arrays, linear lookups) behave exactly as hash-backed ones built from
+   * the same entries: lookups, equality and hash across representations, order, duplicates.
+   */
+  @Test
+  void smallObjectsAndSetsMatchHashBackedOnes() {
+    Random random = new Random(11);
+    Value[] pool = {StringValue.of("a"), StringValue.of("b"), StringValue.of("c"), NumberValue.of(1),
+        NumberValue.parse("1.0"), BooleanValue.TRUE, NullValue.INSTANCE, ArrayValue.of(StringValue.of("a")),
+        StringValue.of("d"), StringValue.of("e"), StringValue.of("f"), StringValue.of("g"), StringValue.of("h")};
+    for (int round = 0; round < 5_000; round++) {
+      int n = random.nextInt(12);
+      Value[] keys = new Value[n];
+      Value[] values = new Value[n];
+      java.util.LinkedHashMap<Value, Value> expected = new java.util.LinkedHashMap<>();
+      java.util.LinkedHashSet<Value> expectedSet = new java.util.LinkedHashSet<>();
+      SetValue.Builder builder = new SetValue.Builder();
+      for (int i = 0; i < n; i++) {
+        keys[i] = pool[random.nextInt(pool.length)];
+        values[i] = pool[random.nextInt(pool.length)];
+        expected.put(keys[i], values[i]);
+        expectedSet.add(keys[i]);
+        builder.add(keys[i]);
+      }
+      ObjectValue small = ObjectValue.ofPairs(keys.clone(), values.clone(), n);
+      ObjectValue hashed = ObjectValue.wrap(new java.util.LinkedHashMap<>(expected));
+      assertEquals(expected, small.asMap());
+      assertEquals(hashed, small);
+      assertEquals(small, hashed);
+      assertEquals(hashed.hashCode(), small.hashCode());
+      assertEquals(hashed.toJson(), small.toJson());
+      assertEquals(List.copyOf(expected.keySet()), List.copyOf(small.asMap().keySet()), "insertion order");
+      for (Value k : pool) {
+        assertEquals(expected.get(k), small.get(k));
+      }
+      SetValue built = builder.build();
+      SetValue of = SetValue.of(List.of(keys));
+      assertEquals(expectedSet, built.asSet());
+      assertEquals(built, of);
+      assertEquals(of.hashCode(), built.hashCode());
+      assertEquals(of.toJson(), built.toJson());
+      for (Value k : pool) {
+        assertEquals(expectedSet.contains(k), built.contains(k));
+      }
+    }
+  }
 }
