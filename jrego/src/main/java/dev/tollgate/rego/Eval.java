@@ -74,11 +74,46 @@ final class Eval implements BuiltinContext {
 
   /** What one evaluation context (no with, or one with scope) remembers: documents and calls. */
   private static final class Memo {
+    private static final int INLINE_CALLS = 8;
+
     final Value[] docs;
-    HashMap<Object, Value> calls;
+    // The first calls in a table scanned in order (most evaluations make a few), then a map.
+    private Node[] callFns;
+    private Value[][] callArgs;
+    private Value[] callResults;
+    private int inline;
+    private HashMap<CallKey, Value> calls;
 
     Memo(int nodes) {
       docs = new Value[nodes];
+    }
+
+    /** The remembered result of {@code fn(args)} (UNDEF included), or null. */
+    Value call(Node fn, Value[] args) {
+      for (int i = 0; i < inline; i++) {
+        if (callFns[i] == fn && java.util.Arrays.equals(callArgs[i], args)) {
+          return callResults[i];
+        }
+      }
+      return calls == null ? null : calls.get(new CallKey(fn, args));
+    }
+
+    void putCall(Node fn, Value[] args, Value result) {
+      if (callFns == null) {
+        callFns = new Node[INLINE_CALLS];
+        callArgs = new Value[INLINE_CALLS][];
+        callResults = new Value[INLINE_CALLS];
+      }
+      if (inline < INLINE_CALLS) {
+        callFns[inline] = fn;
+        callArgs[inline] = args;
+        callResults[inline++] = result;
+        return;
+      }
+      if (calls == null) {
+        calls = new HashMap<>();
+      }
+      calls.put(new CallKey(fn, args), result);
     }
   }
 
@@ -1569,6 +1604,13 @@ final class Eval implements BuiltinContext {
       for (CRule r : candidates(n.setIndex, n.sets)) {
         frame = new Value[r.nslots];
         current = r;
+        if (listener == null) {
+          evalBody(r.body, 0, () -> evalTerm(r.key, v -> {
+            acc.add(v);
+            return false;
+          }));
+          continue;
+        }
         boolean[] any = {false};
         enterTraced(r);
         evalBody(r.body, 0, () -> evalTerm(r.key, v -> {
@@ -2003,19 +2045,13 @@ final class Eval implements BuiltinContext {
       }
       return hit == UNDEF ? null : hit;
     }
-    CallKey key = new CallKey(fn, args);
     Memo m = memo;
-    if (m.calls != null) {
-      Value hit = m.calls.get(key);
-      if (hit != null) {
-        return hit == UNDEF ? null : hit;
-      }
+    Value hit = m.call(fn, args);
+    if (hit != null) {
+      return hit == UNDEF ? null : hit;
     }
     Value r = callFunctionUncached(fn, args, loc);
-    if (m.calls == null) {
-      m.calls = new HashMap<>();
-    }
-    m.calls.put(key, r == null ? UNDEF : r);
+    m.putCall(fn, args, r == null ? UNDEF : r);
     return r;
   }
 

@@ -28,10 +28,15 @@ final class RevisionMemo {
   private final boolean[] independent;
   private final AtomicReferenceArray<Value> docs;
   private final ConcurrentHashMap<CallKey, Value> calls = new ConcurrentHashMap<>();
+  /** Results of one-argument functions, by node id. */
+  private final AtomicReferenceArray<ConcurrentHashMap<Value, Value>> unary;
+  /** Results remembered since the last start afresh (approximate under races; a bound, not a count). */
+  private final java.util.concurrent.atomic.AtomicInteger size = new java.util.concurrent.atomic.AtomicInteger();
 
   RevisionMemo(boolean[] independent) {
     this.independent = independent;
     this.docs = new AtomicReferenceArray<>(independent.length);
+    this.unary = new AtomicReferenceArray<>(independent.length);
   }
 
   boolean independent(Node n) {
@@ -49,12 +54,30 @@ final class RevisionMemo {
 
   /** The remembered result of {@code fn(args)} (the caller's undefined marker included), or null. */
   Value call(Node fn, Value[] args) {
+    if (args.length == 1) {
+      // one argument, the usual case: keyed by the argument itself, no key object per lookup
+      ConcurrentHashMap<Value, Value> byArg = unary.get(fn.id);
+      return byArg == null ? null : byArg.get(args[0]);
+    }
     return calls.get(new CallKey(fn, args));
   }
 
   void putCall(Node fn, Value[] args, Value result) {
-    if (calls.size() >= MAX_CALLS) {
+    if (size.incrementAndGet() > MAX_CALLS) {
       calls.clear();
+      for (int i = 0; i < unary.length(); i++) {
+        unary.set(i, null);
+      }
+      size.set(1);
+    }
+    if (args.length == 1) {
+      ConcurrentHashMap<Value, Value> byArg = unary.get(fn.id);
+      if (byArg == null) {
+        unary.compareAndSet(fn.id, null, new ConcurrentHashMap<>());
+        byArg = unary.get(fn.id);
+      }
+      byArg.put(args[0], result);
+      return;
     }
     calls.put(new CallKey(fn, args.clone()), result);
   }

@@ -85,7 +85,20 @@ public final class SetValue implements Value {
       if (large != null) {
         return new SetValue(Collections.unmodifiableSet(large));
       }
-      return size == 0 ? EMPTY : new SetValue(new SmallElements(small, size));
+      if (size == 0) {
+        return EMPTY;
+      }
+      // kept in value order, so iterating needs no sorted copy
+      Value[] elements = size == small.length ? small : Arrays.copyOf(small, size);
+      for (int i = 1; i < size; i++) {
+        Value v = elements[i];
+        int j = i - 1;
+        for (; j >= 0 && elements[j].compareTo(v) > 0; j--) {
+          elements[j + 1] = elements[j];
+        }
+        elements[j + 1] = v;
+      }
+      return new SetValue(new SmallElements(elements, size));
     }
   }
 
@@ -124,6 +137,10 @@ public final class SetValue implements Value {
 
   Value[] sortedArray() {
     Value[] s = sorted;
+    if (s == null && elements instanceof SmallElements small) {
+      s = small.sortedArray();
+      sorted = s;
+    }
     if (s == null) {
       s = elements.toArray(new Value[0]);
       Arrays.sort(s);

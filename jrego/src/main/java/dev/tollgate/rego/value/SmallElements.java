@@ -5,17 +5,23 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * The elements of a small set (at most {@link SmallEntries#MAX}) in an array: the sets a policy
- * builds per request (the routes that match, the grants that apply) mostly hold one or two.
+ * The elements of a small set (at most {@link SmallEntries#MAX}) in an array, in value order: the
+ * sets a policy builds per request (the routes that match, the grants that apply) mostly hold one
+ * or two.
  */
 final class SmallElements extends AbstractSet<Value> {
   private final Value[] elements;
   private final int size;
 
-  /** Takes the array; {@code size} distinct non-null elements. */
+  /** Takes the array: exactly {@code size} distinct non-null elements, in value order. */
   SmallElements(Value[] elements, int size) {
     this.elements = elements;
     this.size = size;
+  }
+
+  /** The elements in value order: the array itself, which nobody may modify. */
+  Value[] sortedArray() {
+    return elements;
   }
 
   @Override
