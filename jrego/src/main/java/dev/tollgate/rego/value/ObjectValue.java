@@ -143,8 +143,10 @@ public final class ObjectValue implements Value {
   Value[] sortedKeyArray() {
     Value[] s = sortedKeys;
     if (s == null) {
-      s = entries.keySet().toArray(new Value[0]);
-      Arrays.sort(s);
+      s = entries instanceof SmallEntries small ? small.sortedKeys() : entries.keySet().toArray(new Value[0]);
+      if (!(entries instanceof SmallEntries)) {
+        Arrays.sort(s);
+      }
       sortedKeys = s;
     }
     return s;

@@ -43,6 +43,20 @@ final class SmallEntries extends AbstractMap<Value, Value> {
     return new SmallEntries(ks, vs, n);
   }
 
+  /** A new array of the keys in value order. */
+  Value[] sortedKeys() {
+    Value[] out = java.util.Arrays.copyOf(keys, size);
+    for (int i = 1; i < size; i++) {
+      Value v = out[i];
+      int j = i - 1;
+      for (; j >= 0 && out[j].compareTo(v) > 0; j--) {
+        out[j + 1] = out[j];
+      }
+      out[j + 1] = v;
+    }
+    return out;
+  }
+
   @Override
   public Value get(Object key) {
     for (int i = 0; i < size; i++) {

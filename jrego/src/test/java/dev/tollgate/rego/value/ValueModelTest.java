@@ -140,6 +140,7 @@ class ValueModelTest {
       assertEquals(small, hashed);
       assertEquals(hashed.hashCode(), small.hashCode());
       assertEquals(hashed.toJson(), small.toJson());
+      assertEquals(hashed.sortedKeys(), small.sortedKeys());
       assertEquals(List.copyOf(expected.keySet()), List.copyOf(small.asMap().keySet()), "insertion order");
       for (Value k : pool) {
         assertEquals(expected.get(k), small.get(k));
@@ -150,6 +151,7 @@ class ValueModelTest {
       assertEquals(built, of);
       assertEquals(of.hashCode(), built.hashCode());
       assertEquals(of.toJson(), built.toJson());
+      assertEquals(expectedSet.stream().sorted().toList(), built.sorted());
       for (Value k : pool) {
         assertEquals(expectedSet.contains(k), built.contains(k));
       }
