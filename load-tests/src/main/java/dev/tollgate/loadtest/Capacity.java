@@ -67,9 +67,20 @@ public final class Capacity {
         return ServerProcess.start(pinned(c), "noop listening");
     }
 
-    /** One row of the summary: the highest rate that held and the figures at that rate. */
+    /**
+     * One row of the summary: the highest rate that held and the figures at that rate; when not even
+     * the first step held, {@code heldRate} is 0 and the figures are that first step's, at
+     * {@code firstRate}.
+     */
     record Row(String target, String protocol, double heldRate, double p50Micros, double p99Micros,
-               double p999Micros, long errors, double cpuMsPer1000, long peakRssBytes) {
+               double p999Micros, long errors, double cpuMsPer1000, long peakRssBytes, double firstRate) {
+        /** The rate column: the rate that held, or "< first step" with the p99 that broke it. */
+        String rateText() {
+            if (heldRate > 0) {
+                return String.format(Locale.ROOT, "%.0f", heldRate);
+            }
+            return String.format(Locale.ROOT, "< %.0f", firstRate);
+        }
     }
 
     /** Tollgate's own view at 1,000 checks/s: handler-time quantiles and CPU per 1,000 checks. */
@@ -200,20 +211,22 @@ public final class Capacity {
         CapacityProfile.Outcome o = profile.run(rate -> step(name + " grpc", driver, mix, rate, s.stepSeconds()));
         ProcessStats after = ProcessStats.of(server.pid());
         long checks = o.steps().stream().mapToLong(LoadResult::completed).sum();
-        LoadResult h = o.held();
-        return new Row(name, "grpc", o.heldRate(), h == null ? Double.NaN : h.percentileMicros(50),
-                h == null ? Double.NaN : h.percentileMicros(99), h == null ? Double.NaN : h.percentileMicros(99.9),
-                h == null ? 0 : h.errors(), after.cpuMillisPer1000(before, checks), after.peakRssBytes());
+        LoadResult h = o.held() != null ? o.held() : o.steps().getFirst();
+        return new Row(name, "grpc", o.heldRate(), h.percentileMicros(50), h.percentileMicros(99),
+                h.percentileMicros(99.9), h.errors(), after.cpuMillisPer1000(before, checks), after.peakRssBytes(),
+                o.steps().getFirst().targetRate());
     }
 
     private Row httpProfile(String name, ServerProcess server, String target, boolean baseline) throws Exception {
         ProcessStats before = ProcessStats.of(server.pid());
         GatlingRun.Result held = null;
+        GatlingRun.Result first = null;
         long checks = 0;
         for (double rate = s.httpStartRate(); rate <= s.maxRate(); rate *= 2) {
             GatlingRun.Result r = GatlingRun.run(target, rate, s.httpStepSeconds(), s.p99Millis(), baseline, false,
                     s.results());
             checks += r.requests();
+            first = first == null ? r : first;
             out.printf(Locale.ROOT, "  %-46s %8.0f/s  %s%n", name + " http (gatling)", rate, GatlingRun.describe(r));
             if (!r.held(s.p99Millis())) {
                 break;
@@ -221,10 +234,11 @@ public final class Capacity {
             held = r;
         }
         ProcessStats after = ProcessStats.of(server.pid());
+        GatlingRun.Result shown = held != null ? held : first;
         return new Row(name, "http", held == null ? 0 : held.targetRate(),
-                held == null ? Double.NaN : held.p50Ms() * 1000, held == null ? Double.NaN : held.p99Ms() * 1000,
-                held == null ? Double.NaN : held.p999Ms() * 1000, held == null ? 0 : held.ko(),
-                after.cpuMillisPer1000(before, checks), after.peakRssBytes());
+                shown == null ? Double.NaN : shown.p50Ms() * 1000, shown == null ? Double.NaN : shown.p99Ms() * 1000,
+                shown == null ? Double.NaN : shown.p999Ms() * 1000, shown == null ? 0 : shown.ko(),
+                after.cpuMillisPer1000(before, checks), after.peakRssBytes(), s.httpStartRate());
     }
 
     private LoadResult step(String label, OpenModelGrpcDriver driver, List<CheckRequest> mix, double rate,
@@ -254,11 +268,11 @@ public final class Capacity {
         out.println("|----------|-------|-----------------|----------|----------|-----------|--------|-------------|----------|-------|");
         for (Row row : report.rows()) {
             Row base = report.row("no-op", row.protocol());
-            String ratio = base == null || base.heldRate() == 0 ? "-"
+            String ratio = base == null || base.heldRate() == 0 || row.heldRate() == 0 ? "-"
                     : String.format(Locale.ROOT, "%.2f", row.heldRate() / base.heldRate());
             out.printf(Locale.ROOT, "| %-8s | %-5s | %15s | %8.0f | %8.0f | %9.0f | %6d | %11.1f | %4d MiB | %5s |%n",
                     row.target(), row.protocol(),
-                    String.format(Locale.ROOT, "%.0f", row.heldRate()),
+                    row.rateText(),
                     row.p50Micros(), row.p99Micros(), row.p999Micros(), row.errors(), row.cpuMsPer1000(),
                     row.peakRssBytes() >> 20, ratio);
         }
