@@ -201,6 +201,11 @@ public final class CompiledPolicy {
     return evaluateRule(path, options, options.input(), null);
   }
 
+  /** Like {@link #evaluateRule(String, EvalOptions)} with {@code input} in place of the options' input. */
+  public Value evaluateRule(String path, EvalOptions options, Value input) {
+    return evaluateRule(path, options, input, null);
+  }
+
   /**
    * Like {@link #evaluateRule(String, EvalOptions)}, reporting the evaluation to {@code listener}
    * (null for none).
@@ -210,7 +215,10 @@ public final class CompiledPolicy {
   }
 
   private Value evaluateRule(String path, EvalOptions options, Value input, EvalListener listener) {
-    Ast.Ref ref = pathCache.computeIfAbsent(path, this::resolvePath);
+    Ast.Ref ref = pathCache.get(path);
+    if (ref == null) {
+      ref = pathCache.computeIfAbsent(path, this::resolvePath);
+    }
     Eval e = new Eval(this, options, input);
     e.listener = listener;
     try {

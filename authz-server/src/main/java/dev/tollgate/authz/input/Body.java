@@ -74,7 +74,7 @@ final class Body {
                 parsed = NullValue.INSTANCE;
             } else {
                 try {
-                    parsed = json ? JsonBody.parse(payload) : form(payload);
+                    parsed = json ? JsonBody.lazy(payload) : form(payload);
                 } catch (InvalidRequestException e) {
                     problem = e.getMessage();
                     parsed = NullValue.INSTANCE;

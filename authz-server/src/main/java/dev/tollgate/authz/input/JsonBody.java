@@ -4,9 +4,11 @@ import dev.tollgate.rego.value.ArrayValue;
 import dev.tollgate.rego.value.BooleanValue;
 import dev.tollgate.rego.value.NullValue;
 import dev.tollgate.rego.value.NumberValue;
+import dev.tollgate.rego.value.ObjectValue;
 import dev.tollgate.rego.value.StringValue;
 import dev.tollgate.rego.value.Value;
 import java.util.ArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * A JSON request body straight to jrego values, without an intermediate tree or parser objects.
@@ -21,7 +23,7 @@ final class JsonBody {
     static final int MAX_NUMBER_LENGTH = 1000;
 
     private final String s;
-    private final boolean build;
+    private boolean build; // false: check only (a lazy object's reader switches it per lookup)
     private int pos;
     private int depth;
 
@@ -41,6 +43,140 @@ final class JsonBody {
      */
     static void check(String payload) {
         new JsonBody(payload, false).document();
+    }
+
+    /**
+     * As {@link #parse}, but a top-level object's members are parsed only when read: the whole text
+     * is checked first (same acceptance, same messages), then a lookup finds its key's last
+     * occurrence in the text and parses that value alone. A policy that reads
+     * {@code input.parsed_body.amount} builds one number, not every string of the body. Anything
+     * that needs every member (size, iteration, equality) parses the whole object, once.
+     *
+     * @throws InvalidRequestException naming what is wrong and where
+     */
+    static Value lazy(String payload) {
+        JsonBody reader = new JsonBody(payload, false);
+        reader.document();
+        int start = 0;
+        while (start < payload.length() && isSpace(payload.charAt(start))) {
+            start++;
+        }
+        if (start == payload.length() || payload.charAt(start) != '{') {
+            return parse(payload);
+        }
+        return ObjectValue.lazy(new LazyMembers(reader, start));
+    }
+
+    /** The members of a checked top-level object, parsed on lookup; the last two lookups are kept. */
+    private static final class LazyMembers implements ObjectValue.Source {
+        private final JsonBody reader;
+        private final int start;
+        private Value key0;
+        private Value value0;
+        private Value key1;
+        private Value value1;
+        private ObjectValue all;
+
+        LazyMembers(JsonBody reader, int start) {
+            this.reader = reader;
+            this.start = start;
+        }
+
+        @Override
+        public int size() {
+            return all().size();
+        }
+
+        @Override
+        public Value get(Value key) {
+            if (all != null) {
+                return all.get(key);
+            }
+            if (!(key instanceof StringValue wanted)) {
+                return null;
+            }
+            if (key.equals(key0)) {
+                return value0;
+            }
+            if (key.equals(key1)) {
+                return value1;
+            }
+            Value v = find(wanted.value());
+            key1 = key0;
+            value1 = value0;
+            key0 = key;
+            value0 = v;
+            return v;
+        }
+
+        /** The value of the key's last occurrence (as in a parse, where a repeated key's last value wins), or null. */
+        private Value find(String wanted) {
+            JsonBody scan = reader;
+            scan.build = false;
+            scan.depth = 0;
+            scan.pos = start + 1;
+            scan.skipSpace();
+            if (scan.peek() == '}') {
+                return null;
+            }
+            int found = -1;
+            while (true) {
+                scan.skipSpace();
+                boolean match = scan.keyIs(wanted);
+                scan.skipSpace();
+                scan.pos++; // ':'
+                scan.skipSpace();
+                if (match) {
+                    found = scan.pos;
+                }
+                scan.value();
+                scan.skipSpace();
+                if (scan.s.charAt(scan.pos++) == '}') {
+                    break;
+                }
+            }
+            if (found < 0) {
+                return null;
+            }
+            scan.build = true;
+            scan.depth = 0;
+            scan.pos = found;
+            try {
+                return scan.value();
+            } finally {
+                scan.build = false;
+            }
+        }
+
+        @Override
+        public void forEach(BiConsumer<Value, Value> action) {
+            all().asMap().forEach(action);
+        }
+
+        private ObjectValue all() {
+            if (all == null) {
+                all = (ObjectValue) parse(reader.s);
+            }
+            return all;
+        }
+    }
+
+    /** Whether the (checked) string at the position is {@code wanted}; moves past it. */
+    private boolean keyIs(String wanted) {
+        int quote = pos;
+        int end = pos + 1;
+        while (s.charAt(end) != '"' && s.charAt(end) != '\\') {
+            end++;
+        }
+        if (s.charAt(end) == '"') {
+            pos = end + 1;
+            return end - quote - 1 == wanted.length() && s.regionMatches(quote + 1, wanted, 0, wanted.length());
+        }
+        JsonBody decode = new JsonBody(s, true);
+        decode.pos = quote;
+        String key = decode.string();
+        pos = decode.pos;
+        return key.equals(wanted);
     }
 
     private Value document() {

@@ -215,4 +215,54 @@ class JsonBodyTest {
             assertEquals(row[1], assertThrows(InvalidRequestException.class, () -> JsonBody.parse(row[0])).getMessage());
         }
     }
+
+    /**
+     * A lazily read top-level object answers every lookup as the parsed one does (repeated keys:
+     * the last wins; escaped keys; nested values), and is the same object when read whole; texts
+     * that do not parse are refused with the same message.
+     */
+    @Test
+    void lazyTopLevelObjectAgreesWithTheParsedOne() {
+        Random r = new Random(23);
+        String[] keys = {"\"amount\"", "\"currency\"", "\"a\"", "\"\\u0061\"", "\"\"", "\"a\\\"b\"", "\"é\"", "\"to\""};
+        String[] values = {"1", "-2.5e3", "\"EUR\"", "\"x\\ny\"", "true", "null", "[1, {\"a\": 2}]", "{\"a\": {\"b\": []}}", "{}"};
+        String[] probes = {"amount", "currency", "a", "", "a\"b", "é", "to", "missing"};
+        for (int round = 0; round < 5_000; round++) {
+            StringBuilder text = new StringBuilder(r.nextBoolean() ? " " : "").append('{');
+            int n = r.nextInt(7);
+            for (int i = 0; i < n; i++) {
+                if (i > 0) {
+                    text.append(r.nextBoolean() ? "," : " ,\n ");
+                }
+                text.append(keys[r.nextInt(keys.length)]).append(r.nextBoolean() ? ":" : " : ")
+                        .append(values[r.nextInt(values.length)]);
+            }
+            text.append('}');
+            if (r.nextInt(10) == 0) {
+                text.append(r.nextBoolean() ? "," : "trailing");
+            }
+            if (r.nextInt(20) == 0) {
+                text.setLength(text.length() - 1);
+            }
+            String body = text.toString();
+            Value parsed;
+            try {
+                parsed = JsonBody.parse(body);
+            } catch (InvalidRequestException e) {
+                InvalidRequestException lazy = assertThrows(InvalidRequestException.class, () -> JsonBody.lazy(body));
+                assertEquals(e.getMessage(), lazy.getMessage(), body);
+                continue;
+            }
+            dev.tollgate.rego.value.ObjectValue eager = (dev.tollgate.rego.value.ObjectValue) parsed;
+            dev.tollgate.rego.value.ObjectValue lazy = (dev.tollgate.rego.value.ObjectValue) JsonBody.lazy(body);
+            for (String probe : probes) {
+                Value k = dev.tollgate.rego.value.StringValue.of(probe);
+                assertEquals(eager.get(k), lazy.get(k), body + " [" + probe + "]");
+                assertEquals(eager.get(k), lazy.get(k), body + " [" + probe + "] again");
+            }
+            assertEquals(eager.size(), lazy.size(), body);
+            assertEquals(eager, lazy, body);
+            assertEquals(eager.toJson(), lazy.toJson(), body);
+        }
+    }
 }

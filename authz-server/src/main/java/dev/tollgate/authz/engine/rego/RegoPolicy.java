@@ -27,7 +27,7 @@ public final class RegoPolicy implements CompiledPolicy {
     public EvalResult evaluate(Value input) {
         Value result;
         try {
-            result = compiled.evaluateRule(entrypoint, options.withInput(input));
+            result = compiled.evaluateRule(entrypoint, options, input);
         } catch (RegoException e) {
             return new EvalResult.Failed(e.code(), e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
