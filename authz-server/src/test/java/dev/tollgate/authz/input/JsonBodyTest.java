@@ -225,7 +225,8 @@ class JsonBodyTest {
     void lazyTopLevelObjectAgreesWithTheParsedOne() {
         Random r = new Random(23);
         String[] keys = {"\"amount\"", "\"currency\"", "\"a\"", "\"\\u0061\"", "\"\"", "\"a\\\"b\"", "\"é\"", "\"to\""};
-        String[] values = {"1", "-2.5e3", "\"EUR\"", "\"x\\ny\"", "true", "null", "[1, {\"a\": 2}]", "{\"a\": {\"b\": []}}", "{}"};
+        String[] values = {"1", "-2.5e3", "\"EUR\"", "\"x\\ny\"", "true", "null", "[1, {\"a\": 2}]", "{\"a\": {\"b\": []}}", "{}",
+            "\"}{\\\"],\"", "[\"]\", {\"}\": \"\\\\\"}]", "0", "-0.5", "false"};
         String[] probes = {"amount", "currency", "a", "", "a\"b", "é", "to", "missing"};
         for (int round = 0; round < 5_000; round++) {
             StringBuilder text = new StringBuilder(r.nextBoolean() ? " " : "").append('{');
