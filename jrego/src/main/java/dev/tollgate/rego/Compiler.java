@@ -866,6 +866,11 @@ final class Compiler {
 
   /** Records the rule node a data reference's constant prefix reaches, if any. */
   private Ref withRuleNode(Ref r) {
+    return withRuleNode(root, r);
+  }
+
+  /** The same against the rule tree under {@code root} (after compilation, when every module's rules are in it). */
+  static Ref withRuleNode(Node root, Ref r) {
     if (!(r.head() instanceof Var v) || v.slot() != DATA_SLOT) {
       return r;
     }

@@ -50,7 +50,7 @@ import java.util.Set;
  */
 final class ConstantFolder {
   /** Deterministic by declaration, but they read the evaluation's clock or host settings. */
-  private static final Set<String> CONTEXT_DEPENDENT = Set.of(
+  static final Set<String> CONTEXT_DEPENDENT = Set.of(
       "crypto.x509.parse_and_verify_certificates",
       "crypto.x509.parse_and_verify_certificates_with_options",
       "net.cidr_expand");
@@ -214,26 +214,9 @@ final class ConstantFolder {
       }
       case Ref r -> {
         List<Term> path = terms(r.path(), stable);
-        Node node = r.ruleNode();
-        int depth = r.ruleDepth();
-        if (node == null && r.head() instanceof Var v && v.slot() == Compiler.DATA_SLOT) {
-          // the rules of modules compiled after the referring one were not in the tree yet
-          for (Term p : path) {
-            if (node != null && node.hasRules() || !(p instanceof Scalar s)) {
-              break;
-            }
-            node = (node == null ? root : node).children.get(s.value());
-            if (node == null) {
-              break;
-            }
-            depth++;
-          }
-          if (node == null || !node.hasRules() || node.isFunction) {
-            node = null;
-            depth = 0;
-          }
-        }
-        return path == r.path() && node == r.ruleNode() ? r : new Ref(r.loc(), r.head(), path, node, depth);
+        Ref out = path == r.path() ? r : new Ref(r.loc(), r.head(), path, r.ruleNode(), r.ruleDepth());
+        // the rules of modules compiled after the referring one were not in the tree yet
+        return out.ruleNode() == null ? Compiler.withRuleNode(root, out) : out;
       }
       case Compr cp -> {
         // the comprehension's body binds its own variables; outer stable slots stay stable in it

@@ -36,14 +36,8 @@ import java.util.Set;
  * bodies without changing what they read.
  */
 final class InputIndependence {
-  /** Deterministic by declaration, but they read the evaluation's clock, host settings or output. */
-  private static final Set<String> EXCLUDED_BUILTINS = Set.of(
-      "crypto.x509.parse_and_verify_certificates",
-      "crypto.x509.parse_and_verify_certificates_with_options",
-      "net.cidr_expand",
-      "trace",
-      "print",
-      "opa.runtime");
+  /** Deterministic by declaration, but with an effect (output) or reading the host. */
+  private static final Set<String> EFFECTS = Set.of("trace", "print", "opa.runtime");
 
   private final Node root;
   private final Map<Node, Boolean> decided = new IdentityHashMap<>();
@@ -182,7 +176,8 @@ final class InputIndependence {
   }
 
   private static boolean pure(Builtin b) {
-    return b != null && !b.nondeterministic() && !EXCLUDED_BUILTINS.contains(b.name())
+    return b != null && !b.nondeterministic() && !EFFECTS.contains(b.name())
+        && !ConstantFolder.CONTEXT_DEPENDENT.contains(b.name())
         && BuiltinRegistry.standard().get(b.name()) == b;
   }
 

@@ -102,17 +102,6 @@ public final class SetValue implements Value {
     }
   }
 
-  /**
-   * Takes ownership of {@code elements} (non-null): the caller must not modify the set
-   * afterwards. Spares the copy {@link #of} makes.
-   */
-  public static SetValue wrap(HashSet<Value> elements) {
-    if (elements.size() <= SmallEntries.MAX) {
-      return of(elements);
-    }
-    return new SetValue(Collections.unmodifiableSet(elements));
-  }
-
   public int size() {
     return elements.size();
   }
